@@ -1,0 +1,113 @@
+package com.trainingservice.inference;
+
+import com.trainingservice.job.JobNotFoundException;
+import com.trainingservice.job.JobService;
+import com.trainingservice.job.JobState;
+import com.trainingservice.job.JobView;
+import com.trainingservice.training.data.FashionMnist;
+import com.trainingservice.web.ApiProblem;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/** Predicts with the model of a SUCCEEDED job, from pixel arrays or encoded images. */
+public class PredictionService {
+
+    private final JobService jobs;
+    private final ModelCache cache;
+    private final ImagePreprocessor images;
+    private final PredictProperties properties;
+
+    PredictionService(JobService jobs, PredictProperties properties) {
+        this.jobs = jobs;
+        this.properties = properties;
+        this.cache = new ModelCache(properties.cachedModels());
+        this.images = new ImagePreprocessor(properties.maxImageBytes(), properties.maxImagePixels());
+    }
+
+    /** The job behind a model, which must have SUCCEEDED. */
+    JobView model(UUID id) {
+        JobView job = jobs.get(id);
+        if (job.state() != JobState.SUCCEEDED) {
+            throw ApiProblem.conflict("id", "job " + id + " is " + job.state() + "; it has a model once it has SUCCEEDED");
+        }
+        return job;
+    }
+
+    byte[] artifact(UUID id) {
+        model(id);
+        return jobs.modelArtifact(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    List<Prediction> predict(UUID id, PredictRequest request) {
+        boolean hasInstances = request.instances() != null && !request.instances().isEmpty();
+        boolean hasImages = request.images() != null && !request.images().isEmpty();
+        if (hasInstances == hasImages) {
+            throw ApiProblem.badRequest(hasInstances ? "images" : "instances",
+                    "send either a non-empty 'instances' or a non-empty 'images', not both");
+        }
+        if (hasInstances) {
+            checkCount("instances", request.instances().size());
+            return predict(id, InstanceParser.parse(request.instances()));
+        }
+        checkCount("images", request.images().size());
+        List<byte[]> decoded = new ArrayList<>();
+        for (int i = 0; i < request.images().size(); i++) {
+            String base64 = request.images().get(i);
+            try {
+                decoded.add(Base64.getMimeDecoder().decode(base64 == null ? "" : stripDataUrl(base64)));
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest("images[" + i + "]", "is not valid base64: " + e.getMessage());
+            }
+        }
+        return predictImages(id, decoded, "images");
+    }
+
+    /** @param field how the request named the images, for errors */
+    List<Prediction> predictImages(UUID id, List<byte[]> encoded, String field) {
+        checkCount(field, encoded.size());
+        float[][] pixels = new float[encoded.size()][];
+        for (int i = 0; i < encoded.size(); i++) {
+            try {
+                pixels[i] = images.toPixels(encoded.get(i));
+            } catch (ImagePreprocessor.InvalidImageException e) {
+                throw ApiProblem.badRequest(encoded.size() == 1 && !field.equals("images") ? field : field + "[" + i + "]",
+                        e.getMessage());
+            }
+        }
+        return predict(id, pixels);
+    }
+
+    private List<Prediction> predict(UUID id, float[][] pixels) {
+        model(id);
+        LoadedModel model = cache.get(id, modelId -> new LoadedModel(artifact(modelId),
+                properties.effectiveNetworksPerModel()));
+        float[][] probabilities = model.predict(pixels);
+        List<Prediction> predictions = new ArrayList<>(probabilities.length);
+        for (float[] row : probabilities) {
+            int best = 0;
+            List<Float> values = new ArrayList<>(row.length);
+            for (int c = 0; c < row.length; c++) {
+                values.add(row[c]);
+                if (row[c] > row[best]) {
+                    best = c;
+                }
+            }
+            predictions.add(new Prediction(FashionMnist.CLASS_NAMES.get(best), best, values));
+        }
+        return predictions;
+    }
+
+    private void checkCount(String field, int count) {
+        if (count > properties.maxInstances()) {
+            throw ApiProblem.payloadTooLarge(field, "at most " + properties.maxInstances() + " per request, got " + count);
+        }
+    }
+
+    /** Accepts "data:image/png;base64,..." as browsers produce it. */
+    private static String stripDataUrl(String base64) {
+        int comma = base64.indexOf(',');
+        return base64.startsWith("data:") && comma > 0 ? base64.substring(comma + 1) : base64;
+    }
+}

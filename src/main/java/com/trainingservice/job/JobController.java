@@ -1,0 +1,78 @@
+package com.trainingservice.job;
+
+import com.trainingservice.training.EpochMetrics;
+import com.trainingservice.training.TrainingSpec;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+@Tag(name = "jobs", description = "Submit, follow and cancel training jobs")
+@RestController
+@RequestMapping(path = "/api/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
+class JobController {
+
+    private final JobService jobs;
+
+    JobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @Operation(summary = "Submit a training job", description = "Answers 202 with the QUEUED job; 429 with Retry-After when the queue is full.")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> submit(@Valid @RequestBody TrainingSpec spec) {
+        JobView job = jobs.submit(spec);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
+    @Operation(summary = "List jobs, newest first")
+    @GetMapping
+    JobPage list(@RequestParam(required = false) JobState state,
+                 @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
+                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        return jobs.list(state, page, size);
+    }
+
+    @Operation(summary = "One job: state, progress, latest metrics, result")
+    @GetMapping("/{id}")
+    JobView get(@Parameter(description = "job id (UUID)") @PathVariable UUID id) {
+        return jobs.get(id);
+    }
+
+    @Operation(summary = "Every finished epoch of a job")
+    @GetMapping("/{id}/metrics")
+    MetricsView metrics(@PathVariable UUID id) {
+        return new MetricsView(id, jobs.metrics(id));
+    }
+
+    @Operation(summary = "Follow a job live (server-sent events)",
+            description = "An `epoch` event per finished epoch and a `state` event per state change; the stream ends with the job. Try `curl -N`.")
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable UUID id) {
+        return jobs.events(id);
+    }
+
+    @Operation(summary = "Cancel a job", description = "A queued job leaves the queue at once; a running one stops before its next minibatch. 409 when the job has ended.")
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<JobView> cancel(@PathVariable UUID id) {
+        return ResponseEntity.accepted().body(jobs.cancel(id));
+    }
+
+    record MetricsView(UUID jobId, List<EpochMetrics> epochs) {
+    }
+}

@@ -1,0 +1,31 @@
+package com.trainingservice.job;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How jobs are queued and run.
+ *
+ * @param workerSlots jobs that train at the same time
+ * @param queueCapacity QUEUED jobs waiting for a slot; one more is answered 429
+ * @param retryAfter what a 429 tells the client to wait
+ * @param shutdownGracePeriod how long shutting down waits for running jobs to stop
+ * @param modelDirectory where trained models are kept
+ * @param eventKeepAlive how often an idle event stream gets a comment line, so proxies keep it open
+ */
+@Validated
+@ConfigurationProperties("training-service.jobs")
+public record JobProperties(
+        @DefaultValue("1") @Min(1) @Max(64) int workerSlots,
+        @DefaultValue("100") @Min(1) @Max(100_000) int queueCapacity,
+        @DefaultValue("30s") @NotNull Duration retryAfter,
+        @DefaultValue("30s") @NotNull Duration shutdownGracePeriod,
+        @DefaultValue("./data/models") @NotNull Path modelDirectory,
+        @DefaultValue("15s") @NotNull Duration eventKeepAlive) {
+}

@@ -1,0 +1,108 @@
+package com.trainingservice.training;
+
+import com.trainingservice.training.data.FashionMnist;
+import com.trainingservice.training.network.LeNetFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one spec on Fashion-MNIST the way the reference does (d2l's train_ch6): every epoch a
+ * seeded shuffle, minibatch SGD, loss and train accuracy accumulated while training, test accuracy
+ * in inference mode after the epoch. Runs in the caller's thread; one network per call, so
+ * concurrent calls share nothing but the read-only data set.
+ */
+public class Trainer {
+
+    private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+    private final Supplier<FashionMnist> dataSet;
+    private final int evaluationBatchSize;
+
+    public Trainer(Supplier<FashionMnist> dataSet, TrainingProperties properties) {
+        this.dataSet = Objects.requireNonNull(dataSet);
+        this.evaluationBatchSize = properties.evaluationBatchSize();
+    }
+
+    /**
+     * @param spec a spec with its defaults filled in (seed and trainExamples set)
+     * @throws TrainingCancelledException when the observer asked to stop
+     * @throws TrainingFailedException when training cannot go on (a non-finite loss)
+     */
+    public TrainingResult train(TrainingSpec spec, TrainingObserver observer) {
+        Objects.requireNonNull(spec.seed(), "seed");
+        Objects.requireNonNull(spec.trainExamples(), "trainExamples");
+        FashionMnist data = dataSet.get();
+        String device = Devices.current();
+        observer.started(device);
+
+        ShuffledSubset examples = ShuffledSubset.of(data.train().count(), spec.trainExamples(), spec.seed());
+        MultiLayerNetwork network = LeNetFactory.build(spec.variant(), spec.learningRate(), spec.seed());
+        TrainAccuracyListener accuracy = new TrainAccuracyListener();
+        network.setListeners(accuracy);
+
+        int batchSize = spec.batchSize();
+        int batchesPerEpoch = (examples.size() + batchSize - 1) / batchSize;
+        List<EpochMetrics> history = new ArrayList<>(spec.epochs());
+        long totalTrainingNanos = 0;
+        long totalExamples = 0;
+        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            int[] order = examples.orderForEpoch(epoch);
+            double lossSum = 0;
+            long correct = 0;
+            for (int batch = 0; batch < batchesPerEpoch; batch++) {
+                if (observer.isCancellationRequested()) {
+                    throw new TrainingCancelledException(epoch);
+                }
+                int from = batch * batchSize;
+                int size = Math.min(batchSize, order.length - from);
+                int[] labels = new int[size];
+                INDArray features = Batches.features(data.train(), order, from, size);
+                INDArray oneHot = Batches.oneHotLabels(data.train(), order, from, size, labels);
+                accuracy.expect(labels);
+                network.fit(new DataSet(features, oneHot));
+                double loss = network.score();
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingFailedException("loss became " + loss + " in epoch " + epoch + ", minibatch "
+                            + (batch + 1) + ": the learning rate " + spec.learningRate() + " is probably too high");
+                }
+                lossSum += loss * size;
+                correct += accuracy.correct();
+                observer.batchFinished(epoch, batch + 1, batchesPerEpoch);
+            }
+            long trainingNanos = System.nanoTime() - epochStart;
+            double testAccuracy = Evaluation.accuracy(network, data.test(), evaluationBatchSize);
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            totalTrainingNanos += trainingNanos;
+            totalExamples += order.length;
+            EpochMetrics metrics = new EpochMetrics(epoch, lossSum / order.length, (double) correct / order.length,
+                    testAccuracy, order.length / (trainingNanos / 1e9), seconds);
+            history.add(metrics);
+            log.debug("epoch {}: {}", epoch, metrics);
+            observer.epochFinished(metrics);
+        }
+        return new TrainingResult(List.copyOf(history), totalExamples / (totalTrainingNanos / 1e9), device,
+                serialize(network));
+    }
+
+    private static byte[] serialize(MultiLayerNetwork network) {
+        try {
+            ByteArrayOutputStream zip = new ByteArrayOutputStream(512 * 1024);
+            ModelSerializer.writeModel(network, zip, false);
+            return zip.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not serialize the trained model", e);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package com.trainingservice.web;
+
+import com.trainingservice.job.JobConflictException;
+import com.trainingservice.job.JobNotFoundException;
+import com.trainingservice.job.QueueFullException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.PropertyBindingException;
+import tools.jackson.databind.exc.ValueInstantiationException;
+
+/**
+ * Every error as RFC 9457 problem details. Validation problems carry {@code errors}, a list of
+ * {@code {field, reason}}, and the detail names them too, so a client sees at once what to fix.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    /** One thing wrong with a request. */
+    record FieldProblem(String field, String reason) {
+    }
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<Object> apiProblem(ApiProblem problem) {
+        return ResponseEntity.status(problem.status()).body(invalid(problem.status(), problem.title(), problem.errors()));
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ProblemDetail notFound(JobNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Job not found", e.getMessage());
+    }
+
+    @ExceptionHandler(JobConflictException.class)
+    ProblemDetail conflict(JobConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict with the job's state", e.getMessage());
+    }
+
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Queue full", e.getMessage()));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == null ? "a valid value"
+                : type == java.util.UUID.class ? "a job id (UUID)"
+                : type.isEnum() ? "one of " + java.util.Arrays.toString(type.getEnumConstants())
+                : "of type " + type.getSimpleName();
+        return badRequest(List.of(new FieldProblem(e.getName(), "must be " + expected)));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "the service could not answer this request; it has been logged");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> errors = new ArrayList<>();
+        for (FieldError error : e.getBindingResult().getFieldErrors()) {
+            errors.add(new FieldProblem(fieldName(error.getField()), error.getDefaultMessage()));
+        }
+        e.getBindingResult().getGlobalErrors()
+                .forEach(error -> errors.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage())));
+        return badRequest(errors);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> new FieldProblem(result.getMethodParameter().getParameterName(),
+                                error.getDefaultMessage())))
+                .toList();
+        return badRequest(errors);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        return badRequest(List.of(describe(e)));
+    }
+
+    /** Jackson knows where in the body it stopped; that is the field the client must fix. */
+    private static FieldProblem describe(HttpMessageNotReadableException e) {
+        Throwable cause = e.getCause();
+        if (!(cause instanceof JacksonException jackson)) {
+            String message = e.getMessage();
+            return new FieldProblem("body", message != null && message.startsWith("Required request body is missing")
+                    ? "the request body is missing" : "the request body could not be read");
+        }
+        String field = path(jackson.getPath());
+        if (cause instanceof PropertyBindingException unknown) {
+            return new FieldProblem(field, "unknown field '" + unknown.getPropertyName() + "'; known fields: "
+                    + unknown.getKnownPropertyIds());
+        }
+        if (cause instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
+            return new FieldProblem(field, instantiation.getCause().getMessage());
+        }
+        if (cause instanceof InvalidFormatException format) {
+            return new FieldProblem(field, "'" + format.getValue() + "' is not a valid "
+                    + simpleType(format.getTargetType()));
+        }
+        if (cause instanceof MismatchedInputException mismatch) {
+            return new FieldProblem(field.isEmpty() ? "body" : field, "expected "
+                    + simpleType(mismatch.getTargetType()) + ": " + mismatch.getOriginalMessage());
+        }
+        if (cause instanceof StreamReadException parse) {
+            return new FieldProblem(field.isEmpty() ? "body" : field, "malformed JSON: " + parse.getOriginalMessage());
+        }
+        return new FieldProblem(field.isEmpty() ? "body" : field, jackson.getOriginalMessage());
+    }
+
+    private static String path(List<JacksonException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : references) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "integer";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "number";
+        }
+        if (type.isEnum()) {
+            return "value, one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        return type.getSimpleName();
+    }
+
+    /** Bean validation names a record component by its accessor-free name already; strip the getter form of @AssertTrue. */
+    private static String fieldName(String field) {
+        return Map.of("learningRateFinite", "learningRate").getOrDefault(field, field);
+    }
+
+    private static ResponseEntity<Object> badRequest(List<FieldProblem> errors) {
+        return ResponseEntity.badRequest().body(invalid(HttpStatus.BAD_REQUEST, "Invalid request", errors));
+    }
+
+    private static ProblemDetail invalid(HttpStatusCode status, String title, List<FieldProblem> errors) {
+        String detail = errors.stream().map(error -> error.field() + ": " + error.reason())
+                .collect(Collectors.joining("; "));
+        ProblemDetail problem = problem(status, title, detail);
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    private static ProblemDetail problem(HttpStatusCode status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
+    }
+}
