@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Generates small IDX files with known, position-dependent pixel values and labels. */
@@ -74,8 +75,8 @@ final class IdxTestFiles {
     }
 
     /** The four gzipped files of a small, valid data set. */
-    static java.util.Map<String, byte[]> dataSet(int trainCount, int testCount) {
-        return java.util.Map.of(
+    static Map<String, byte[]> dataSet(int trainCount, int testCount) {
+        return Map.of(
                 FashionMnistFiles.TRAIN_IMAGES, gzip(images(TRAIN_SEED, trainCount, 28, 28)),
                 FashionMnistFiles.TRAIN_LABELS, gzip(labels(TRAIN_SEED, trainCount)),
                 FashionMnistFiles.TEST_IMAGES, gzip(images(TEST_SEED, testCount, 28, 28)),
