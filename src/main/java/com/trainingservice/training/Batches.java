@@ -11,48 +11,35 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Batches {
 
-    static final int CLASSES = 10;
-    private static final float SCALE = 1f / 255f;
-
     private Batches() {
     }
 
-    /** Rows {@code order[from..from+size)} as [size, rows*cols] floats in [0, 1]. */
+    /** Images {@code order[from..from+size)} as [size, rows*cols] floats in [0, 1]. */
     static INDArray features(FashionMnist.Split split, int[] order, int from, int size) {
-        int pixelsPerImage = split.rows() * split.cols();
-        byte[] pixels = split.pixels();
+        int pixelsPerImage = split.pixelsPerImage();
         float[] batch = new float[size * pixelsPerImage];
         for (int row = 0; row < size; row++) {
-            int source = order[from + row] * pixelsPerImage;
-            int target = row * pixelsPerImage;
-            for (int p = 0; p < pixelsPerImage; p++) {
-                batch[target + p] = (pixels[source + p] & 0xFF) * SCALE;
-            }
+            split.copyImages(order[from + row], 1, batch, row * pixelsPerImage);
         }
         return Nd4j.create(batch, new long[] {size, pixelsPerImage}, DataType.FLOAT);
     }
 
-    /** Consecutive rows {@code [from, from+size)}, for evaluation. */
+    /** Consecutive images {@code [from, from+size)}, for evaluation. */
     static INDArray features(FashionMnist.Split split, int from, int size) {
-        int pixelsPerImage = split.rows() * split.cols();
-        byte[] pixels = split.pixels();
+        int pixelsPerImage = split.pixelsPerImage();
         float[] batch = new float[size * pixelsPerImage];
-        int offset = from * pixelsPerImage;
-        for (int i = 0; i < batch.length; i++) {
-            batch[i] = (pixels[offset + i] & 0xFF) * SCALE;
-        }
+        split.copyImages(from, size, batch, 0);
         return Nd4j.create(batch, new long[] {size, pixelsPerImage}, DataType.FLOAT);
     }
 
-    /** One-hot labels of rows {@code order[from..from+size)}; their class indices go into {@code classes}. */
+    /** One-hot labels of images {@code order[from..from+size)}; their class indices go into {@code classes}. */
     static INDArray oneHotLabels(FashionMnist.Split split, int[] order, int from, int size, int[] classes) {
-        byte[] labels = split.labels();
-        float[] oneHot = new float[size * CLASSES];
+        float[] oneHot = new float[size * FashionMnist.CLASS_COUNT];
         for (int row = 0; row < size; row++) {
-            int label = labels[order[from + row]];
+            int label = split.label(order[from + row]);
             classes[row] = label;
-            oneHot[row * CLASSES + label] = 1f;
+            oneHot[row * FashionMnist.CLASS_COUNT + label] = 1f;
         }
-        return Nd4j.create(oneHot, new long[] {size, CLASSES}, DataType.FLOAT);
+        return Nd4j.create(oneHot, new long[] {size, FashionMnist.CLASS_COUNT}, DataType.FLOAT);
     }
 }

@@ -11,14 +11,13 @@ final class Evaluation {
     }
 
     static double accuracy(MultiLayerNetwork network, FashionMnist.Split split, int batchSize) {
-        byte[] labels = split.labels();
         long correct = 0;
         for (int from = 0; from < split.count(); from += batchSize) {
             int size = Math.min(batchSize, split.count() - from);
             INDArray output = network.output(Batches.features(split, from, size), false);
             long[] predicted = output.argMax(1).toLongVector();
             for (int i = 0; i < size; i++) {
-                if (predicted[i] == labels[from + i]) {
+                if (predicted[i] == split.label(from + i)) {
                     correct++;
                 }
             }
