@@ -8,6 +8,8 @@ import com.trainingservice.training.TrainingObserver;
 import com.trainingservice.training.TrainingResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,9 +90,12 @@ class JobExecutor implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdown();
+        // no interrupts: a running job stops cleanly at its next minibatch
         running.values().forEach(Job::requestCancel);
-        for (Run run : workers.shutdownNow().stream().map(Run.class::cast).toList()) {
-            finishCancelled(run.job, "the service shut down before the job started");
+        List<Runnable> waiting = new ArrayList<>();
+        workers.getQueue().drainTo(waiting);
+        for (Runnable run : waiting) {
+            finishCancelled(((Run) run).job, "the service shut down before the job started");
         }
         try {
             if (!workers.awaitTermination(shutdownGracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
