@@ -24,6 +24,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -128,17 +129,31 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(field, instantiation.getCause().getMessage());
         }
         if (cause instanceof InvalidFormatException format) {
-            return new FieldProblem(field, "'" + format.getValue() + "' is not a valid "
-                    + simpleType(format.getTargetType()));
+            return new FieldProblem(field, "'" + format.getValue() + "' is not " + simpleType(format.getTargetType()));
         }
+        String where = field.isEmpty() ? "body" : field;
         if (cause instanceof MismatchedInputException mismatch) {
-            return new FieldProblem(field.isEmpty() ? "body" : field, "expected "
-                    + simpleType(mismatch.getTargetType()) + ": " + mismatch.getOriginalMessage());
+            return new FieldProblem(where, "expected " + simpleType(mismatch.getTargetType()));
+        }
+        if (cause instanceof InputCoercionException) {
+            return new FieldProblem(where, "the number is out of range");
         }
         if (cause instanceof StreamReadException parse) {
-            return new FieldProblem(field.isEmpty() ? "body" : field, "malformed JSON: " + parse.getOriginalMessage());
+            String message = withoutLocation(parse.getOriginalMessage());
+            return new FieldProblem(where, message.contains("Non-standard token")
+                    ? "NaN and Infinity are not JSON numbers; send a finite number"
+                    : "malformed JSON: " + message);
         }
-        return new FieldProblem(field.isEmpty() ? "body" : field, jackson.getOriginalMessage());
+        return new FieldProblem(where, withoutLocation(jackson.getOriginalMessage()));
+    }
+
+    /** Jackson appends where it was in a source it does not show; the client has the body. */
+    private static String withoutLocation(String message) {
+        int location = message.indexOf(" (start marker at");
+        if (location < 0) {
+            location = message.indexOf("\n at [Source");
+        }
+        return location < 0 ? message : message.substring(0, location);
     }
 
     private static String path(List<JacksonException.Reference> references) {
@@ -155,18 +170,27 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static String simpleType(Class<?> type) {
         if (type == null) {
-            return "value";
+            return "a valid value";
         }
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "integer";
+            return "an integer";
         }
         if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
-            return "number";
+            return "a number";
         }
         if (type.isEnum()) {
-            return "value, one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "a value, one of " + java.util.Arrays.toString(type.getEnumConstants());
         }
-        return type.getSimpleName();
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
+        return "a JSON object";
     }
 
     /** Bean validation names a record component by its accessor-free name already; strip the getter form of @AssertTrue. */
