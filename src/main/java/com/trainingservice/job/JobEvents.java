@@ -76,6 +76,12 @@ class JobEvents implements AutoCloseable {
         }
     }
 
+    /** How many clients follow a job now; a client that went away is no longer counted. */
+    int subscribers(UUID jobId) {
+        Set<SseEmitter> subscribers = streams.get(jobId);
+        return subscribers == null ? 0 : subscribers.size();
+    }
+
     private void publish(UUID jobId, String name, Object payload) {
         Set<SseEmitter> subscribers = streams.get(jobId);
         if (subscribers != null) {

@@ -140,9 +140,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (cause instanceof StreamReadException parse) {
             String message = withoutLocation(parse.getOriginalMessage());
-            return new FieldProblem(where, message.contains("Non-standard token")
-                    ? "NaN and Infinity are not JSON numbers; send a finite number"
-                    : "malformed JSON: " + message);
+            if (message.contains("Non-standard token")) {
+                // a token error has no path, but the parser knows whose value it was reading
+                String name = parse.processor() == null ? null : parse.processor().currentName();
+                return new FieldProblem(name == null ? where : name,
+                        "NaN and Infinity are not JSON numbers; send a finite number");
+            }
+            return new FieldProblem(where, "malformed JSON: " + message);
         }
         return new FieldProblem(where, withoutLocation(jackson.getOriginalMessage()));
     }
