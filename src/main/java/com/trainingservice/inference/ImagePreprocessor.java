@@ -1,6 +1,10 @@
 package com.trainingservice.inference;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -72,6 +76,18 @@ final class ImagePreprocessor {
     static float[] toFashionMnist(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
+        float[] luminance = isGrey(image) ? greyLuminance(image) : rgbLuminance(image);
+        if (borderMean(luminance, width, height) > 0.5f) {
+            for (int i = 0; i < luminance.length; i++) {
+                luminance[i] = 1f - luminance[i];
+            }
+        }
+        return fitInto(luminance, width, height);
+    }
+
+    private static float[] rgbLuminance(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
         float[] luminance = new float[width * height];
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {
@@ -80,12 +96,36 @@ final class ImagePreprocessor {
                 luminance[y * width + x] = luminance(row[x]);
             }
         }
-        if (borderMean(luminance, width, height) > 0.5f) {
-            for (int i = 0; i < luminance.length; i++) {
-                luminance[i] = 1f - luminance[i];
+        return luminance;
+    }
+
+    /**
+     * Grey PNGs and JPEGs decode with Java's linear grey colour space, and getRGB would convert their
+     * levels to sRGB, brightening every mid grey (level 3 becomes 28): their samples are read as they are.
+     */
+    private static boolean isGrey(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        return model instanceof ComponentColorModel && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+    }
+
+    /** Grey levels as stored, composited over white where transparent, like {@link #luminance(int)}. */
+    private static float[] greyLuminance(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        boolean hasAlpha = model.hasAlpha();
+        float greyMax = (1 << model.getComponentSize(0)) - 1;
+        float alphaMax = hasAlpha ? (1 << model.getComponentSize(1)) - 1 : 1;
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] luminance = new float[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float grey = raster.getSample(x, y, 0) / greyMax;
+                float alpha = hasAlpha ? raster.getSample(x, y, 1) / alphaMax : 1f;
+                luminance[y * width + x] = (model.isAlphaPremultiplied() ? grey : grey * alpha) + (1f - alpha);
             }
         }
-        return fitInto(luminance, width, height);
+        return luminance;
     }
 
     /** Grey of a pixel, composited over white where it is transparent. */
