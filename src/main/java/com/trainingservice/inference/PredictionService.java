@@ -28,7 +28,12 @@ public class PredictionService {
 
     /** The job behind a model, which must have SUCCEEDED. */
     JobView model(UUID id) {
-        JobView job = jobs.get(id);
+        JobView job;
+        try {
+            job = jobs.get(id);
+        } catch (JobNotFoundException e) {
+            throw ApiProblem.notFound("id", "there is no model " + id + ": no job has this id");
+        }
         if (job.state() != JobState.SUCCEEDED) {
             throw ApiProblem.conflict("id", "job " + id + " is " + job.state() + "; it has a model once it has SUCCEEDED");
         }
@@ -37,7 +42,8 @@ public class PredictionService {
 
     byte[] artifact(UUID id) {
         model(id);
-        return jobs.modelArtifact(id).orElseThrow(() -> new JobNotFoundException(id));
+        return jobs.modelArtifact(id).orElseThrow(
+                () -> ApiProblem.notFound("id", "job " + id + " has SUCCEEDED but its model is not stored"));
     }
 
     List<Prediction> predict(UUID id, PredictRequest request) {
