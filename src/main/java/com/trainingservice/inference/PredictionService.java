@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Predicts with the model of a SUCCEEDED job, from pixel arrays or encoded images. */
 public class PredictionService {
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final JobService jobs;
     private final ModelCache cache;
@@ -62,7 +65,9 @@ public class PredictionService {
         for (int i = 0; i < request.images().size(); i++) {
             String base64 = request.images().get(i);
             try {
-                decoded.add(Base64.getMimeDecoder().decode(base64 == null ? "" : stripDataUrl(base64)));
+                // the MIME decoder would skip any character outside the alphabet: only line breaks and spaces may go
+                decoded.add(Base64.getDecoder().decode(base64 == null ? ""
+                        : WHITESPACE.matcher(stripDataUrl(base64)).replaceAll("")));
             } catch (IllegalArgumentException e) {
                 throw ApiProblem.badRequest("images[" + i + "]", "is not valid base64: " + e.getMessage());
             }
