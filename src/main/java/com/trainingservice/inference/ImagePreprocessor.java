@@ -3,8 +3,8 @@ package com.trainingservice.inference;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
-import java.awt.image.IndexColorModel;
-import java.awt.image.WritableRaster;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -76,7 +76,7 @@ final class ImagePreprocessor {
     static float[] toFashionMnist(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
-        float[] luminance = isGrey(image) ? greySamples(image) : luminanceOfColours(image);
+        float[] luminance = isGrey(image) ? greyLuminance(image) : rgbLuminance(image);
         if (borderMean(luminance, width, height) > 0.5f) {
             for (int i = 0; i < luminance.length; i++) {
                 luminance[i] = 1f - luminance[i];
@@ -85,45 +85,47 @@ final class ImagePreprocessor {
         return fitInto(luminance, width, height);
     }
 
-    /**
-     * A grey PNG's samples are the values themselves (Fashion-MNIST exported as PNG comes back
-     * exactly); getRGB would pass them through a linear-to-sRGB conversion and change them.
-     */
-    private static boolean isGrey(BufferedImage image) {
-        ColorModel model = image.getColorModel();
-        return model.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(model instanceof IndexColorModel);
-    }
-
-    private static float[] greySamples(BufferedImage image) {
-        ColorModel model = image.getColorModel();
-        WritableRaster raster = image.getRaster();
-        float greyMax = (1 << model.getComponentSize(0)) - 1;
-        boolean alpha = model.hasAlpha() && raster.getNumBands() > 1;
-        float alphaMax = alpha ? (1 << model.getComponentSize(1)) - 1 : 1;
-        int width = image.getWidth();
-        float[] values = new float[width * image.getHeight()];
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < width; x++) {
-                float grey = raster.getSample(x, y, 0) / greyMax;
-                float opacity = alpha ? raster.getSample(x, y, 1) / alphaMax : 1f;
-                values[y * width + x] = grey * opacity + (1f - opacity);
-            }
-        }
-        return values;
-    }
-
-    private static float[] luminanceOfColours(BufferedImage image) {
+    private static float[] rgbLuminance(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
-        float[] values = new float[width * height];
+        float[] luminance = new float[width * height];
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {
             image.getRGB(0, y, width, 1, row, 0, width);
             for (int x = 0; x < width; x++) {
-                values[y * width + x] = luminance(row[x]);
+                luminance[y * width + x] = luminance(row[x]);
             }
         }
-        return values;
+        return luminance;
+    }
+
+    /**
+     * Grey PNGs and JPEGs decode with Java's linear grey colour space, and getRGB would convert their
+     * levels to sRGB, brightening every mid grey (level 3 becomes 28): their samples are read as they are.
+     */
+    private static boolean isGrey(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        return model instanceof ComponentColorModel && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+    }
+
+    /** Grey levels as stored, composited over white where transparent, like {@link #luminance(int)}. */
+    private static float[] greyLuminance(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        boolean hasAlpha = model.hasAlpha();
+        float greyMax = (1 << model.getComponentSize(0)) - 1;
+        float alphaMax = hasAlpha ? (1 << model.getComponentSize(1)) - 1 : 1;
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] luminance = new float[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float grey = raster.getSample(x, y, 0) / greyMax;
+                float alpha = hasAlpha ? raster.getSample(x, y, 1) / alphaMax : 1f;
+                luminance[y * width + x] = (model.isAlphaPremultiplied() ? grey : grey * alpha) + (1f - alpha);
+            }
+        }
+        return luminance;
     }
 
     /** Grey of a pixel, composited over white where it is transparent. */

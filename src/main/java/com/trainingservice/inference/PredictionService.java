@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Predicts with the model of a SUCCEEDED job, from pixel arrays or encoded images. */
 public class PredictionService {
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final JobService jobs;
     private final ModelCache cache;
@@ -28,7 +31,12 @@ public class PredictionService {
 
     /** The job behind a model, which must have SUCCEEDED. */
     JobView model(UUID id) {
-        JobView job = jobs.get(id);
+        JobView job;
+        try {
+            job = jobs.get(id);
+        } catch (JobNotFoundException e) {
+            throw ApiProblem.notFound("id", "there is no model " + id + ": no job has this id");
+        }
         if (job.state() != JobState.SUCCEEDED) {
             throw ApiProblem.conflict("id", "job " + id + " is " + job.state() + "; it has a model once it has SUCCEEDED");
         }
@@ -37,7 +45,8 @@ public class PredictionService {
 
     byte[] artifact(UUID id) {
         model(id);
-        return jobs.modelArtifact(id).orElseThrow(() -> new JobNotFoundException(id));
+        return jobs.modelArtifact(id).orElseThrow(
+                () -> ApiProblem.notFound("id", "job " + id + " has SUCCEEDED but its model is not stored"));
     }
 
     List<Prediction> predict(UUID id, PredictRequest request) {
@@ -56,7 +65,9 @@ public class PredictionService {
         for (int i = 0; i < request.images().size(); i++) {
             String base64 = request.images().get(i);
             try {
-                decoded.add(Base64.getMimeDecoder().decode(base64 == null ? "" : stripDataUrl(base64)));
+                // the MIME decoder would skip any character outside the alphabet: only line breaks and spaces may go
+                decoded.add(Base64.getDecoder().decode(base64 == null ? ""
+                        : WHITESPACE.matcher(stripDataUrl(base64)).replaceAll("")));
             } catch (IllegalArgumentException e) {
                 throw ApiProblem.badRequest("images[" + i + "]", "is not valid base64: " + e.getMessage());
             }

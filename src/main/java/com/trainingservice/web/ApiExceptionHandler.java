@@ -16,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -104,6 +105,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                 error.getDefaultMessage())))
                 .toList();
         return badRequest(errors);
+    }
+
+    /** 415 names the Content-Type header, like every other request problem names what to fix; Accept is kept. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String reason = "content type " + e.getContentType() + " is not supported; send one of "
+                + e.getSupportedMediaTypes();
+        return handleExceptionInternal(e, invalid(status, "Unsupported media type",
+                List.of(new FieldProblem(HttpHeaders.CONTENT_TYPE, reason))), headers, status, request);
     }
 
     @Override
