@@ -290,7 +290,8 @@ class JobControllerTest {
     }
 
     static Stream<String> malformedIds() {
-        return Stream.of("xyz", "1234", "0b5d6c1e-8f7a-4c3b-9d2e-1a2b3c4d5e6f0", "a".repeat(5000),
+        return Stream.of("xyz", "1234", "0b5d6c1e-8f7a-4c3b-9d2e-1a2b3c4d5e6f0", "0b5d6c1e-8f7a-4c3b-9d2e-1a2b3c4d5e6",
+                "a".repeat(5000),
                 "..%2F..%2Fetc%2Fpasswd", "%00");
     }
 
