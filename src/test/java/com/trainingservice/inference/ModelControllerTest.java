@@ -37,10 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import com.trainingservice.web.ApiSliceTest;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
@@ -55,10 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The model API over HTTP: the job service is mocked, prediction is real (a tiny trained LeNet-BN served as
  * the artifact of a SUCCEEDED job), so every answer can be checked against the network itself.
  */
-@WebMvcTest(controllers = ModelController.class,
-        // package-private in com.trainingservice.web, so named rather than @Import-ed; a plain @Configuration is not in the slice
-        includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-                pattern = "com\\.trainingservice\\.web\\.(JsonConfiguration|ApiExceptionHandler)"))
+@ApiSliceTest(ModelController.class)
 class ModelControllerTest {
 
     private static final String MODELS = "/api/v1/models";

@@ -33,9 +33,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
+import com.trainingservice.web.ApiSliceTest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -47,10 +45,7 @@ import org.springframework.test.web.servlet.ResultMatcher;
  * The job API over HTTP, with the service mocked: status codes, headers, bodies, and that every
  * bad request is answered as problem details naming the field, before the service is asked.
  */
-@WebMvcTest(controllers = JobController.class,
-        // package-private in com.trainingservice.web, so named rather than @Import-ed; a plain @Configuration is not in the slice
-        includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-                pattern = "com\\.trainingservice\\.web\\.(JsonConfiguration|ApiExceptionHandler)"))
+@ApiSliceTest(JobController.class)
 class JobControllerTest {
 
     private static final String JOBS = "/api/v1/jobs";
