@@ -162,14 +162,15 @@ class JobExecutor implements AutoCloseable {
             }
         }
 
+        /** The state first: whatever goes wrong afterwards (even logging), the job does not stay RUNNING. */
         private void fail(String reason, Throwable cause) {
-            log.warn("job {} failed: {}", job.id(), reason, cause);
             synchronized (job) {
                 if (!job.state().isTerminal()) {
                     job.fail(reason, clock);
                     events.stateChanged(job);
                 }
             }
+            log.warn("job {} failed: {}", job.id(), reason, cause);
         }
 
         @Override
