@@ -115,7 +115,9 @@ class TrainingServiceFlowTest {
         assertThat(bad.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(get("/api/v1/jobs/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
         assertThat(get("/v3/api-docs").statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/health").body()).contains("\"UP\"");
+        // OUT_OF_SERVICE until the warm-up has loaded the data set (readiness includes it)
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1))
+                .until(() -> get("/actuator/health").body().contains("\"UP\""));
     }
 
     /** Reads the server-sent events of a job until the server ends the stream; returns the event names. */
