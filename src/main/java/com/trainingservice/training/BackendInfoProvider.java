@@ -1,0 +1,79 @@
+package com.trainingservice.training;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.nd4j.linalg.factory.Nd4j;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * ND4J's backend, BLAS and threads, asked once and kept: the first {@link #get()} initialises ND4J if nothing
+ * has yet (about a second: it loads the natives), later calls return the same answer. A backend that failed to
+ * load does not come back without a restart, so a failure is kept too.
+ */
+@Component
+public class BackendInfoProvider {
+
+    private final Supplier<BackendInfo> probe;
+    private volatile BackendInfo info;
+    private volatile RuntimeException failure;
+
+    @Autowired
+    public BackendInfoProvider() {
+        this(BackendInfoProvider::probeNd4j);
+    }
+
+    BackendInfoProvider(Supplier<BackendInfo> probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
+    }
+
+    /** @throws RuntimeException why ND4J could not be initialised (the same one every time) */
+    public BackendInfo get() {
+        BackendInfo known = info;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (info == null && failure == null) {
+                try {
+                    info = probe.get();
+                } catch (RuntimeException | LinkageError e) {
+                    failure = e instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException("ND4J could not be initialised: " + e, e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return info;
+        }
+    }
+
+    static BackendInfo probeNd4j() {
+        Map<Object, Object> environment = Nd4j.getExecutioner().getEnvironmentInformation();
+        int cores = intValue(environment.get("cores"), Runtime.getRuntime().availableProcessors());
+        return new BackendInfo(
+                String.valueOf(environment.getOrDefault("backend", Devices.current().toUpperCase())),
+                String.valueOf(environment.getOrDefault("blas.vendor", "unknown")),
+                intValue(environment.get("omp.threads"), Nd4j.getEnvironment().maxThreads()),
+                intValue(environment.get("blas.threads"), -1),
+                cores,
+                Nd4j.getAffinityManager().getNumberOfDevices(),
+                CpuFeatures.detect());
+    }
+
+    private static int intValue(Object value, int fallback) {
+        if (value instanceof Number number) {
+            return number.intValue();
+        }
+        if (value != null) {
+            try {
+                return Integer.parseInt(value.toString().trim());
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+        return fallback;
+    }
+}
