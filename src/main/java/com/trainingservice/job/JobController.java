@@ -9,8 +9,10 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,6 +60,20 @@ class JobController {
     @GetMapping("/{id}/metrics")
     MetricsView metrics(@PathVariable UUID id) {
         return new MetricsView(id, jobs.metrics(id));
+    }
+
+    @Operation(summary = "A job's training curves as SVG",
+            description = "Train loss, train accuracy and test accuracy per finished epoch (the plot d2l draws); "
+                    + "a job without a finished epoch gets a chart saying so.")
+    @GetMapping(path = "/{id}/chart.svg", produces = JobChart.MEDIA_TYPE)
+    ResponseEntity<byte[]> chart(@PathVariable UUID id) {
+        JobView job = jobs.get(id);
+        List<EpochMetrics> epochs = jobs.metrics(id);
+        String svg = JobChart.render(id, job.spec().variant().id(), job.spec().epochs(), epochs);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(JobChart.MEDIA_TYPE))
+                .cacheControl(CacheControl.noCache())
+                .body(svg.getBytes(StandardCharsets.UTF_8));
     }
 
     @Operation(summary = "Follow a job live (server-sent events)",
