@@ -9,10 +9,13 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -33,10 +36,12 @@ class ModelController {
 
     private final JobService jobs;
     private final PredictionService predictions;
+    private final ApplicationEventPublisher publisher;
 
-    ModelController(JobService jobs, PredictionService predictions) {
+    ModelController(JobService jobs, PredictionService predictions, ApplicationEventPublisher publisher) {
         this.jobs = jobs;
         this.predictions = predictions;
+        this.publisher = publisher;
     }
 
     /** A trained model; its id is the id of the job that trained it. */
@@ -84,23 +89,39 @@ class ModelController {
             description = "Up to 256 instances or images a request. Images of any size and colour are turned into 28x28 grey like the training data.")
     @PostMapping(path = "/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     PredictResponse predict(@PathVariable UUID id, @RequestBody PredictRequest request) {
-        return new PredictResponse(id, predictions.predict(id, request));
+        String input = request.instances() != null && !request.instances().isEmpty()
+                ? PredictionServed.INSTANCES : PredictionServed.IMAGES;
+        return served(id, input, () -> predictions.predict(id, request));
     }
 
     @Operation(summary = "Predict from uploaded image files (multipart part 'image', repeatable)")
     @PostMapping(path = "/{id}/predict", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     PredictResponse predictUpload(@PathVariable UUID id, @RequestParam("image") List<MultipartFile> files) {
-        List<byte[]> images = new ArrayList<>(files.size());
-        for (MultipartFile file : files) {
-            images.add(bytes(file));
-        }
-        return new PredictResponse(id, predictions.predictImages(id, images, "image"));
+        return served(id, PredictionServed.MULTIPART, () -> {
+            List<byte[]> images = new ArrayList<>(files.size());
+            for (MultipartFile file : files) {
+                images.add(bytes(file));
+            }
+            return predictions.predictImages(id, images, "image");
+        });
     }
 
     @Operation(summary = "Predict from one image sent as the body (Content-Type image/png or image/jpeg)")
     @PostMapping(path = "/{id}/predict", consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
     PredictResponse predictImage(@PathVariable UUID id, @RequestBody byte[] image) {
-        return new PredictResponse(id, predictions.predictImages(id, List.of(image), "body"));
+        return served(id, PredictionServed.BODY, () -> predictions.predictImages(id, List.of(image), "body"));
+    }
+
+    /**
+     * Times a predict call and publishes a {@link PredictionServed} when it answers; an error goes on to the
+     * web advice unchanged ({@link PredictRejectionFilter} counts it by the status the client gets).
+     */
+    private PredictResponse served(UUID id, String input, Supplier<List<Prediction>> predict) {
+        long start = System.nanoTime();
+        List<Prediction> answer = predict.get();
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        PredictEvents.publish(publisher, new PredictionServed(id, input, answer.size(), latency));
+        return new PredictResponse(id, answer);
     }
 
     private static byte[] bytes(MultipartFile file) {

@@ -2,6 +2,7 @@ package com.trainingservice.job;
 
 import com.trainingservice.training.Trainer;
 import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,12 +25,14 @@ class JobConfiguration {
     }
 
     @Bean
-    JobExecutor jobExecutor(Trainer trainer, ModelArtifactStore models, JobEvents events, JobProperties properties) {
-        return new JobExecutor(trainer, models, events, properties, Clock.systemUTC());
+    JobExecutor jobExecutor(Trainer trainer, ModelArtifactStore models, JobEvents events,
+                            ApplicationEventPublisher publisher, JobProperties properties) {
+        return new JobExecutor(trainer, models, events, publisher, properties, Clock.systemUTC());
     }
 
     @Bean
-    JobService jobService(JobStore store, JobExecutor executor, JobEvents events, ModelArtifactStore models) {
-        return new JobService(store, executor, events, models, Clock.systemUTC());
+    JobService jobService(JobStore store, JobExecutor executor, JobEvents events, ApplicationEventPublisher publisher,
+                          ModelArtifactStore models) {
+        return new JobService(store, executor, events, publisher, models, Clock.systemUTC());
     }
 }

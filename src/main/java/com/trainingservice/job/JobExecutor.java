@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * A bounded FIFO queue in front of a fixed number of worker slots. Jobs start in submission order;
@@ -32,6 +33,7 @@ class JobExecutor implements AutoCloseable {
     private final Trainer trainer;
     private final ModelArtifactStore models;
     private final JobEvents events;
+    private final LifecycleEvents lifecycle;
     private final Clock clock;
     private final int queueCapacity;
     private final Duration retryAfter;
@@ -40,10 +42,13 @@ class JobExecutor implements AutoCloseable {
     private final Map<UUID, Run> queued = new ConcurrentHashMap<>();
     private final Map<UUID, Job> running = new ConcurrentHashMap<>();
 
-    JobExecutor(Trainer trainer, ModelArtifactStore models, JobEvents events, JobProperties properties, Clock clock) {
+    /** @param publisher receives the lifecycle records ({@link JobStarted}, {@link JobEnded}, ...) */
+    JobExecutor(Trainer trainer, ModelArtifactStore models, JobEvents events, ApplicationEventPublisher publisher,
+                JobProperties properties, Clock clock) {
         this.trainer = trainer;
         this.models = models;
         this.events = events;
+        this.lifecycle = new LifecycleEvents(publisher);
         this.clock = clock;
         this.queueCapacity = properties.queueCapacity();
         this.retryAfter = properties.retryAfter();
@@ -113,6 +118,7 @@ class JobExecutor implements AutoCloseable {
             }
             job.cancel(reason, clock);
             events.stateChanged(job);
+            lifecycle.ended(job);
         }
     }
 
@@ -138,6 +144,7 @@ class JobExecutor implements AutoCloseable {
                 }
                 job.start(clock);
                 events.stateChanged(job);
+                lifecycle.publish(new JobStarted(job.id(), job.spec().variant()));
                 running.put(job.id(), job);
             }
             try {
@@ -148,6 +155,7 @@ class JobExecutor implements AutoCloseable {
                     job.succeed(new JobResult(last.loss(), last.trainAccuracy(), last.testAccuracy(),
                             result.examplesPerSecond(), result.device()), clock);
                     events.stateChanged(job);
+                    lifecycle.ended(job);
                 }
                 log.info("job {} succeeded: test accuracy {}", job.id(), last.testAccuracy());
             } catch (TrainingCancelledException e) {
@@ -168,6 +176,7 @@ class JobExecutor implements AutoCloseable {
                 if (!job.state().isTerminal()) {
                     job.fail(reason, clock);
                     events.stateChanged(job);
+                    lifecycle.ended(job);
                 }
             }
             log.warn("job {} failed: {}", job.id(), reason, cause);
@@ -181,6 +190,14 @@ class JobExecutor implements AutoCloseable {
         @Override
         public void batchFinished(int epoch, int batchesDone, int batchesPerEpoch) {
             job.progress(epoch, (double) batchesDone / batchesPerEpoch);
+            lifecycle.publish(new JobProgressed(job.id(), job.spec().variant(), examplesIn(batchesDone)));
+        }
+
+        /** Minibatch {@code batch} (from 1) takes batchSize examples of the epoch's trainExamples; the last one the rest. */
+        private int examplesIn(int batch) {
+            int size = job.spec().batchSize();
+            int examples = job.spec().trainExamples();
+            return Math.max(0, Math.min(size, examples - (batch - 1) * size));
         }
 
         @Override
@@ -188,6 +205,7 @@ class JobExecutor implements AutoCloseable {
             synchronized (job) {
                 job.recordEpoch(metrics);
                 events.epochFinished(job, metrics);
+                lifecycle.publish(new JobEpochFinished(job.id(), job.spec().variant(), metrics));
             }
         }
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** What the API and other features do with jobs. */
@@ -15,13 +16,17 @@ public class JobService {
     private final JobStore store;
     private final JobExecutor executor;
     private final JobEvents events;
+    private final LifecycleEvents lifecycle;
     private final ModelArtifactStore models;
     private final Clock clock;
 
-    JobService(JobStore store, JobExecutor executor, JobEvents events, ModelArtifactStore models, Clock clock) {
+    /** @param publisher receives a {@link JobSubmitted} per accepted job */
+    JobService(JobStore store, JobExecutor executor, JobEvents events, ApplicationEventPublisher publisher,
+               ModelArtifactStore models, Clock clock) {
         this.store = store;
         this.executor = executor;
         this.events = events;
+        this.lifecycle = new LifecycleEvents(publisher);
         this.models = models;
         this.clock = clock;
     }
@@ -42,6 +47,8 @@ public class JobService {
                 store.remove(job.id());
                 throw e;
             }
+            // still holding the job: a worker cannot publish JobStarted before this
+            lifecycle.publish(new JobSubmitted(job.id(), job.spec().variant()));
             return job.view();
         }
     }

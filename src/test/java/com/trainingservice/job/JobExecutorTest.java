@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.trainingservice.training.EpochMetrics;
 import com.trainingservice.training.TrainingFailedException;
 import com.trainingservice.training.TrainingSpec;
 import com.trainingservice.training.Variant;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,8 @@ class JobExecutorTest {
     Path models;
 
     private final ScriptedTrainer trainer = new ScriptedTrainer();
+    /** What the executor and the service published, in order. */
+    private final List<Object> published = new CopyOnWriteArrayList<>();
     private JobExecutor executor;
     private JobService jobs;
     private FileModelArtifactStore artifacts;
@@ -33,8 +38,8 @@ class JobExecutorTest {
                 Duration.ofSeconds(15));
         JobEvents events = new JobEvents(properties.eventKeepAlive());
         artifacts = new FileModelArtifactStore(models);
-        executor = new JobExecutor(trainer, artifacts, events, properties, Clock.systemUTC());
-        jobs = new JobService(new InMemoryJobStore(), executor, events, artifacts, Clock.systemUTC());
+        executor = new JobExecutor(trainer, artifacts, events, published::add, properties, Clock.systemUTC());
+        jobs = new JobService(new InMemoryJobStore(), executor, events, published::add, artifacts, Clock.systemUTC());
     }
 
     @AfterEach
@@ -49,6 +54,76 @@ class JobExecutorTest {
 
     private JobState state(UUID id) {
         return jobs.get(id).state();
+    }
+
+    /** The lifecycle records of one job, in the order they were published. */
+    private List<Object> eventsOf(UUID id) {
+        return published.stream().filter(event -> id.equals(jobId(event))).toList();
+    }
+
+    private static UUID jobId(Object event) {
+        if (event instanceof JobSubmitted submitted) {
+            return submitted.jobId();
+        }
+        if (event instanceof JobStarted started) {
+            return started.jobId();
+        }
+        if (event instanceof JobProgressed progressed) {
+            return progressed.jobId();
+        }
+        if (event instanceof JobEpochFinished epoch) {
+            return epoch.jobId();
+        }
+        if (event instanceof JobEnded ended) {
+            return ended.jobId();
+        }
+        throw new AssertionError("not a job lifecycle record: " + event);
+    }
+
+    /** Exactly one JobEnded, the job's last record, in {@code state}; with a run time when the job ran. */
+    private JobEnded assertEndedOnce(UUID id, JobState expected, boolean ran) {
+        List<Object> events = eventsOf(id);
+        assertThat(events).filteredOn(JobEnded.class::isInstance).hasSize(1);
+        assertThat(events).first().isEqualTo(new JobSubmitted(id, Variant.LENET_BN));
+        assertThat(events).last().isInstanceOf(JobEnded.class);
+        JobEnded ended = (JobEnded) events.get(events.size() - 1);
+        assertThat(ended.variant()).isEqualTo(Variant.LENET_BN);
+        assertThat(ended.state()).isEqualTo(expected);
+        if (ran) {
+            assertThat(events).contains(new JobStarted(id, Variant.LENET_BN));
+            JobView view = jobs.get(id);
+            assertThat(ended.runTime()).isEqualTo(Duration.between(view.startedAt(), view.finishedAt()));
+        } else {
+            assertThat(events).noneMatch(JobStarted.class::isInstance);
+            assertThat(ended.runTime()).isNull();
+        }
+        return ended;
+    }
+
+    @Test
+    void publishesEachJobsLifecycleInOrder() {
+        UUID first = jobs.submit(spec(0.1)).id();
+        UUID second = jobs.submit(spec(0.2)).id();
+        trainer.release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(second) == JobState.SUCCEEDED);
+
+        List<EpochMetrics> epochs = jobs.metrics(first);
+        // 1000 examples in minibatches of 256: the fourth has the remaining 232
+        List<Object> expected = List.of(
+                new JobSubmitted(first, Variant.LENET_BN),
+                new JobStarted(first, Variant.LENET_BN),
+                new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 256),
+                new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 232),
+                new JobEpochFinished(first, Variant.LENET_BN, epochs.get(0)),
+                new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 256),
+                new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 232),
+                new JobEpochFinished(first, Variant.LENET_BN, epochs.get(1)));
+        assertThat(eventsOf(first)).startsWith(expected.toArray()).hasSize(expected.size() + 1);
+        assertEndedOnce(first, JobState.SUCCEEDED, true);
+        assertEndedOnce(second, JobState.SUCCEEDED, true);
+        // one slot: the second job starts after the first has ended
+        assertThat(published.indexOf(eventsOf(first).get(expected.size())))
+                .isLessThan(published.indexOf(new JobStarted(second, Variant.LENET_BN)));
     }
 
     @Test
@@ -82,6 +157,7 @@ class JobExecutorTest {
                 .isInstanceOfSatisfying(QueueFullException.class,
                         e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(42)));
         assertThat(jobs.list(null, 0, 10).totalItems()).as("the refused job is not kept").isEqualTo(3);
+        assertThat(published).filteredOn(JobSubmitted.class::isInstance).as("nor published").hasSize(3);
     }
 
     @Test
@@ -96,6 +172,8 @@ class JobExecutorTest {
         trainer.release.countDown();
         await().until(() -> executor.runningJobs() == 0 && executor.queueLength() == 0);
         assertThat(trainer.started).containsExactly(0.1);
+        assertEndedOnce(queued, JobState.CANCELLED, false);
+        assertThat(eventsOf(queued)).hasSize(2);
     }
 
     @Test
@@ -113,6 +191,8 @@ class JobExecutorTest {
         assertThat(cancelled.error()).isEqualTo("cancelled by request");
         assertThat(jobs.metrics(running)).isEmpty();
         assertThat(jobs.modelArtifact(running)).isEmpty();
+        assertEndedOnce(running, JobState.CANCELLED, true);
+        assertEndedOnce(next, JobState.SUCCEEDED, true);
     }
 
     @Test
@@ -140,6 +220,9 @@ class JobExecutorTest {
         assertThat(jobs.get(failing).error()).isEqualTo("loss became NaN");
         assertThat(jobs.get(crashing).state()).isEqualTo(JobState.FAILED);
         assertThat(jobs.get(crashing).error()).contains("boom");
+        assertEndedOnce(failing, JobState.FAILED, true);
+        assertEndedOnce(crashing, JobState.FAILED, true);
+        assertEndedOnce(healthy, JobState.SUCCEEDED, true);
     }
 
     @Test
@@ -153,6 +236,8 @@ class JobExecutorTest {
         assertThat(jobs.get(running).state()).isEqualTo(JobState.CANCELLED);
         assertThat(jobs.get(running).error()).isEqualTo("the service shut down");
         assertThat(jobs.get(queued).state()).isEqualTo(JobState.CANCELLED);
+        assertEndedOnce(running, JobState.CANCELLED, true);
+        assertEndedOnce(queued, JobState.CANCELLED, false);
     }
 
     @Test
