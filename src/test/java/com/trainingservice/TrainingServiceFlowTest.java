@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.trainingservice.training.TestData;
 import com.trainingservice.training.data.FashionMnist;
-import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -86,7 +83,7 @@ class TrainingServiceFlowTest {
                 pixels.append(p == 0 ? "" : ",").append(test.pixel(i, p));
             }
             instances.append(i == 0 ? "" : ",").append('[').append(pixels).append(']');
-            images.add(Base64.getEncoder().encodeToString(png(test, i)));
+            images.add(Base64.getEncoder().encodeToString(TestData.png(test, i)));
         }
         JsonNode fromPixels = predict(id, "{\"instances\": [" + instances + "]}");
         JsonNode fromImages = predict(id, "{\"images\": [\"" + String.join("\",\"", images) + "\"]}");
@@ -144,15 +141,6 @@ class TrainingServiceFlowTest {
         return predictions;
     }
 
-    private static byte[] png(FashionMnist.Split split, int image) throws Exception {
-        BufferedImage grey = new BufferedImage(split.cols(), split.rows(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < split.pixelsPerImage(); p++) {
-            grey.getRaster().setSample(p % split.cols(), p / split.cols(), 0, split.pixelValue(image, p));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(grey, "png", out);
-        return out.toByteArray();
-    }
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));

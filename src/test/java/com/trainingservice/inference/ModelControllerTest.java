@@ -14,16 +14,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.trainingservice.job.JobNotFoundException;
-import com.trainingservice.job.JobResult;
 import com.trainingservice.job.JobService;
 import com.trainingservice.job.JobState;
-import com.trainingservice.job.JobView;
-import com.trainingservice.training.TrainingSpec;
-import com.trainingservice.training.Variant;
 import com.trainingservice.training.data.FashionMnist;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -81,9 +75,9 @@ class ModelControllerTest {
 
     @BeforeEach
     void jobs() {
-        given(jobs.get(MODEL)).willReturn(view(MODEL, JobState.SUCCEEDED));
+        given(jobs.get(MODEL)).willReturn(TinyModel.jobView(MODEL, JobState.SUCCEEDED));
         given(jobs.modelArtifact(MODEL)).willReturn(Optional.of(TINY.artifact));
-        given(jobs.get(RUNNING)).willReturn(view(RUNNING, JobState.RUNNING));
+        given(jobs.get(RUNNING)).willReturn(TinyModel.jobView(RUNNING, JobState.RUNNING));
         given(jobs.modelArtifact(RUNNING)).willReturn(Optional.empty());
         given(jobs.get(UNKNOWN)).willThrow(new JobNotFoundException(UNKNOWN));
         given(jobs.modelArtifact(UNKNOWN)).willThrow(new JobNotFoundException(UNKNOWN));
@@ -108,8 +102,8 @@ class ModelControllerTest {
 
     @Test
     void predictFromBase64Images() throws Exception {
-        byte[] png = png(2);
-        String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(png(3));
+        byte[] png = TINY.png(2);
+        String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(TINY.png(3));
         // MIME-style line breaks are fine too
         String wrapped = Base64.getMimeEncoder().encodeToString(png);
 
@@ -124,8 +118,8 @@ class ModelControllerTest {
     @Test
     void predictFromMultipartImageParts() throws Exception {
         String answer = mvc.perform(multipart(MODELS + "/{id}/predict", MODEL)
-                        .file(new MockMultipartFile("image", "four.png", MediaType.IMAGE_PNG_VALUE, png(4)))
-                        .file(new MockMultipartFile("image", "five.png", MediaType.IMAGE_PNG_VALUE, png(5))))
+                        .file(new MockMultipartFile("image", "four.png", MediaType.IMAGE_PNG_VALUE, TINY.png(4)))
+                        .file(new MockMultipartFile("image", "five.png", MediaType.IMAGE_PNG_VALUE, TINY.png(5))))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.modelId").value(MODEL.toString()))
                 .andExpect(jsonPath("$.predictions", hasSize(2)))
@@ -137,7 +131,7 @@ class ModelControllerTest {
     @Test
     void predictFromARawPngBody() throws Exception {
         String answer = mvc.perform(post(MODELS + "/{id}/predict", MODEL).contentType(MediaType.IMAGE_PNG)
-                        .content(png(6)))
+                        .content(TINY.png(6)))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.predictions", hasSize(1)))
                 .andReturn().getResponse().getContentAsString();
@@ -149,7 +143,7 @@ class ModelControllerTest {
 
     @Test
     void listModels() throws Exception {
-        given(jobs.withModels(0, 20)).willReturn(List.of(view(MODEL, JobState.SUCCEEDED)));
+        given(jobs.withModels(0, 20)).willReturn(List.of(TinyModel.jobView(MODEL, JobState.SUCCEEDED)));
         given(jobs.countWithModels()).willReturn(1L);
 
         mvc.perform(get(MODELS)).andExpect(status().isOk())
@@ -207,7 +201,7 @@ class ModelControllerTest {
 
     @Test
     void instancesAndImagesTogetherOrNeitherIs400() throws Exception {
-        String both = "{\"instances\": [" + flat(0.5) + "], \"images\": [\"" + base64(png(0)) + "\"]}";
+        String both = "{\"instances\": [" + flat(0.5) + "], \"images\": [\"" + base64(TINY.png(0)) + "\"]}";
         assertProblem(predict(both), 400, "images", "not both");
         assertProblem(predict("{}"), 400, "instances", "either");
         assertProblem(predict("{\"instances\": [], \"images\": []}"), 400, "instances", "either");
@@ -246,7 +240,7 @@ class ModelControllerTest {
 
     @Test
     void invalidBase64Is400() throws Exception {
-        assertProblem(predict(json(Map.of("images", List.of(base64(png(0)), "this is not base64!")))), 400,
+        assertProblem(predict(json(Map.of("images", List.of(base64(TINY.png(0)), "this is not base64!")))), 400,
                 "images[1]", "base64");
         assertProblem(predict(json(Map.of("images", List.of("iVBORw0K#GgoAAAA")))), 400, "images[0]", "base64");
     }
@@ -258,14 +252,14 @@ class ModelControllerTest {
         assertProblem(mvc.perform(post(MODELS + "/{id}/predict", MODEL).contentType(MediaType.IMAGE_PNG)
                 .content("just some text")), 400, "body", "not a PNG or JPEG");
         assertProblem(mvc.perform(multipart(MODELS + "/{id}/predict", MODEL)
-                        .file(new MockMultipartFile("image", "a.png", MediaType.IMAGE_PNG_VALUE, png(0)))
+                        .file(new MockMultipartFile("image", "a.png", MediaType.IMAGE_PNG_VALUE, TINY.png(0)))
                         .file(new MockMultipartFile("image", "b.txt", MediaType.TEXT_PLAIN_VALUE, "text".getBytes()))),
                 400, "image[1]", "not a PNG or JPEG");
     }
 
     @Test
     void truncatedImageIs400() throws Exception {
-        byte[] truncated = Arrays.copyOf(png(0), png(0).length / 2);
+        byte[] truncated = Arrays.copyOf(TINY.png(0), TINY.png(0).length / 2);
         assertProblem(predict(json(Map.of("images", List.of(base64(truncated))))), 400, "images[0]",
                 "could not be decoded");
         assertProblem(mvc.perform(multipart(MODELS + "/{id}/predict", MODEL)
@@ -329,23 +323,7 @@ class ModelControllerTest {
         }
     }
 
-    private static JobView view(UUID id, JobState state) {
-        TrainingSpec spec = new TrainingSpec(Variant.LENET_BN, 0.9, 1, 16, 1L, 320);
-        Instant created = Instant.parse("2025-01-02T03:04:05Z");
-        boolean succeeded = state == JobState.SUCCEEDED;
-        return new JobView(id, state, spec, new JobView.Progress(1, 1, succeeded ? 1 : 0.5), null,
-                succeeded ? new JobResult(1.2, 0.4, 0.35, 500, "cpu") : null, created, created.plusSeconds(1),
-                succeeded ? created.plusSeconds(300) : null, null);
-    }
 
-    /** Test image {@code i} as a grey PNG, which the preprocessor turns back into exactly its pixels. */
-    private static byte[] png(int i) {
-        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < 784; p++) {
-            image.getRaster().setSample(p % 28, p / 28, 0, TINY.test.pixelValue(i, p));
-        }
-        return ImagePreprocessorTest.encode(image, "png");
-    }
 
     private static float[][] nested(float[] flat) {
         float[][] rows = new float[28][];

@@ -8,16 +8,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.trainingservice.job.JobNotFoundException;
-import com.trainingservice.job.JobResult;
 import com.trainingservice.job.JobService;
 import com.trainingservice.job.JobState;
-import com.trainingservice.job.JobView;
-import com.trainingservice.training.TrainingSpec;
-import com.trainingservice.training.Variant;
 import com.trainingservice.web.ApiSliceTest;
-import java.awt.image.BufferedImage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -69,9 +63,9 @@ class PredictionEventsTest {
 
     @BeforeEach
     void jobs() {
-        given(jobs.get(MODEL)).willReturn(view(MODEL, JobState.SUCCEEDED));
+        given(jobs.get(MODEL)).willReturn(TinyModel.jobView(MODEL, JobState.SUCCEEDED));
         given(jobs.modelArtifact(MODEL)).willReturn(Optional.of(TINY.artifact));
-        given(jobs.get(RUNNING)).willReturn(view(RUNNING, JobState.RUNNING));
+        given(jobs.get(RUNNING)).willReturn(TinyModel.jobView(RUNNING, JobState.RUNNING));
         given(jobs.get(UNKNOWN)).willThrow(new JobNotFoundException(UNKNOWN));
         given(jobs.get(BROKEN)).willThrow(new IllegalStateException("the store is broken"));
     }
@@ -81,13 +75,13 @@ class PredictionEventsTest {
         mvc.perform(post(PREDICT, MODEL).contentType(MediaType.APPLICATION_JSON).content(instances(3)))
                 .andExpect(status().isOk());
         mvc.perform(post(PREDICT, MODEL).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"images\": [\"" + Base64.getEncoder().encodeToString(png(0)) + "\"]}"))
+                        .content("{\"images\": [\"" + Base64.getEncoder().encodeToString(TINY.png(0)) + "\"]}"))
                 .andExpect(status().isOk());
         mvc.perform(multipart(PREDICT, MODEL)
-                        .file(new MockMultipartFile("image", "a.png", MediaType.IMAGE_PNG_VALUE, png(1)))
-                        .file(new MockMultipartFile("image", "b.png", MediaType.IMAGE_PNG_VALUE, png(2))))
+                        .file(new MockMultipartFile("image", "a.png", MediaType.IMAGE_PNG_VALUE, TINY.png(1)))
+                        .file(new MockMultipartFile("image", "b.png", MediaType.IMAGE_PNG_VALUE, TINY.png(2))))
                 .andExpect(status().isOk());
-        mvc.perform(post(PREDICT, MODEL).contentType(MediaType.IMAGE_PNG).content(png(3)))
+        mvc.perform(post(PREDICT, MODEL).contentType(MediaType.IMAGE_PNG).content(TINY.png(3)))
                 .andExpect(status().isOk());
 
         List<PredictionServed> served = events.stream(PredictionServed.class).toList();
@@ -132,22 +126,7 @@ class PredictionEventsTest {
         assertThat(events.stream(PredictionServed.class)).isEmpty();
     }
 
-    private static JobView view(UUID id, JobState state) {
-        TrainingSpec spec = new TrainingSpec(Variant.LENET_BN, 0.9, 1, 16, 1L, 320);
-        Instant created = Instant.parse("2025-01-02T03:04:05Z");
-        boolean succeeded = state == JobState.SUCCEEDED;
-        return new JobView(id, state, spec, new JobView.Progress(1, 1, succeeded ? 1 : 0.5), null,
-                succeeded ? new JobResult(1.2, 0.4, 0.35, 500, "cpu") : null, created, created.plusSeconds(1),
-                succeeded ? created.plusSeconds(300) : null, null);
-    }
 
-    private static byte[] png(int i) {
-        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < 784; p++) {
-            image.getRaster().setSample(p % 28, p / 28, 0, TINY.test.pixelValue(i, p));
-        }
-        return ImagePreprocessorTest.encode(image, "png");
-    }
 
     private static String instances(int count) {
         String one = "[" + "0,".repeat(783) + "0]";

@@ -1,12 +1,18 @@
 package com.trainingservice.inference;
 
+import com.trainingservice.job.JobResult;
+import com.trainingservice.job.JobState;
+import com.trainingservice.job.JobView;
 import com.trainingservice.training.TestData;
+import com.trainingservice.training.TrainingSpec;
 import com.trainingservice.training.Variant;
 import com.trainingservice.training.data.FashionMnist;
 import com.trainingservice.training.network.LeNetFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.UUID;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,6 +67,21 @@ final class TinyModel {
         float[] pixels = new float[784];
         test.copyImages(i, 1, pixels, 0);
         return pixels;
+    }
+
+    /** Test image {@code i} as a grey PNG. */
+    byte[] png(int i) {
+        return TestData.png(test, i);
+    }
+
+    /** How the job service shows the job behind a model in state {@code state}. */
+    static JobView jobView(UUID id, JobState state) {
+        TrainingSpec spec = new TrainingSpec(Variant.LENET_BN, 0.9, 1, 16, 1L, 320);
+        Instant created = Instant.parse("2025-01-02T03:04:05Z");
+        boolean succeeded = state == JobState.SUCCEEDED;
+        return new JobView(id, state, spec, new JobView.Progress(1, 1, succeeded ? 1 : 0.5), null,
+                succeeded ? new JobResult(1.2, 0.4, 0.35, 500, "cpu") : null, created, created.plusSeconds(1),
+                succeeded ? created.plusSeconds(300) : null, null);
     }
 
     /** The original network's probabilities; the network is shared, so one caller at a time. */

@@ -1,6 +1,11 @@
 package com.trainingservice.training;
 
 import com.trainingservice.training.data.DatasetProperties;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 import com.trainingservice.training.data.FashionMnist;
 import com.trainingservice.training.data.FashionMnistLoader;
 
@@ -23,6 +28,21 @@ public final class TestData {
     public static FashionMnist slice(int trainImages, int testImages) {
         FashionMnist data = full();
         return new FashionMnist(first(data.train(), trainImages), first(data.test(), testImages));
+    }
+
+    /** Image {@code image} of a split as a grey PNG, which predict turns back into exactly its pixels. */
+    public static byte[] png(FashionMnist.Split split, int image) {
+        BufferedImage grey = new BufferedImage(split.cols(), split.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int p = 0; p < split.pixelsPerImage(); p++) {
+            grey.getRaster().setSample(p % split.cols(), p / split.cols(), 0, split.pixelValue(image, p));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(grey, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static FashionMnist.Split first(FashionMnist.Split split, int count) {
