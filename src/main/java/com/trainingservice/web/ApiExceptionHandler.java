@@ -6,7 +6,11 @@ import com.trainingservice.job.QueueFullException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
+import org.apache.tomcat.util.http.fileupload.impl.FileSizeLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -24,10 +28,13 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -79,11 +86,42 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return badRequest(List.of(new FieldProblem(e.getName(), "must be " + expected)));
     }
 
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<Object> bodyTooLarge(BodyTooLargeException e) {
+        return tooLarge("body", e.getMessage());
+    }
+
+    /** A malformed multipart request, or one with more parts than Tomcat's max-part-count. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> multipart(MultipartException e) {
+        if (causeOf(e, FileCountLimitExceededException.class) != null) {
+            return tooLarge("image", "too many multipart parts: " + e.getMostSpecificCause().getMessage());
+        }
+        return badRequest(List.of(new FieldProblem("body", "the multipart request could not be read")));
+    }
+
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<Object> unexpected(Exception e) {
+        BodyTooLargeException tooLarge = causeOf(e, BodyTooLargeException.class);
+        if (tooLarge != null) {
+            return bodyTooLarge(tooLarge);
+        }
         log.error("unexpected error", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-                "the service could not answer this request; it has been logged");
+        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "the service could not answer this request; it has been logged"));
+    }
+
+    /** An upload over spring.servlet.multipart.max-file-size (names the part) or max-request-size (the body). */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        FileSizeLimitExceededException file = causeOf(e, FileSizeLimitExceededException.class);
+        if (file != null) {
+            return tooLarge(file.getFieldName() == null ? "image" : file.getFieldName(),
+                    "the file is larger than the limit of " + file.getPermittedSize() + " bytes");
+        }
+        return tooLarge("body", "the multipart request is larger than the limit"
+                + (e.getMaxUploadSize() > 0 ? " of " + e.getMaxUploadSize() + " bytes" : ""));
     }
 
     @Override
@@ -134,7 +172,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        BodyTooLargeException tooLarge = causeOf(e, BodyTooLargeException.class);
+        if (tooLarge != null) {
+            return bodyTooLarge(tooLarge);
+        }
         return badRequest(List.of(describe(e)));
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
     }
 
     /** Jackson knows where in the body it stopped; that is the field the client must fix. */
@@ -153,6 +204,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
             return new FieldProblem(field, instantiation.getCause().getMessage());
         }
+        if (cause instanceof InvalidFormatException format && format.getValue() instanceof String text
+                && !String.class.equals(format.getTargetType()) && !isEnum(format.getTargetType())) {
+            return new FieldProblem(field, "expected " + simpleType(format.getTargetType())
+                    + ", got the string \"" + abbreviate(text) + "\"");
+        }
         if (cause instanceof InvalidFormatException format) {
             return new FieldProblem(field, "'" + format.getValue() + "' is not " + simpleType(format.getTargetType()));
         }
@@ -163,8 +219,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof InputCoercionException) {
             return new FieldProblem(where, "the number is out of range");
         }
+        if (cause instanceof StreamConstraintsException limit) {
+            return new FieldProblem(where, "too large: " + withoutConstraintName(withoutLocation(limit.getOriginalMessage())));
+        }
         if (cause instanceof StreamReadException parse) {
             String message = withoutLocation(parse.getOriginalMessage());
+            Matcher duplicate = DUPLICATE.matcher(message);
+            if (duplicate.find()) {
+                String name = duplicate.group(1);
+                return new FieldProblem(field.isEmpty() ? name : field + "." + name, "is given more than once");
+            }
             if (message.contains("Non-standard token")) {
                 // a token error has no path, but the parser knows whose value it was reading
                 String name = parse.processor() == null ? null : parse.processor().currentName();
@@ -174,6 +238,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(where, "malformed JSON: " + message);
         }
         return new FieldProblem(where, withoutLocation(jackson.getOriginalMessage()));
+    }
+
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate Object property \"(.*)\"");
+
+    /** "... (32, from `StreamReadConstraints.getMaxNestingDepth()`)" names a setting the client cannot see. */
+    private static String withoutConstraintName(String message) {
+        return message.replaceAll(", from `StreamReadConstraints\\.[A-Za-z]+\\(\\)`", "");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
+    private static boolean isEnum(Class<?> type) {
+        return type != null && type.isEnum();
+    }
+
+    private static ResponseEntity<Object> tooLarge(String field, String reason) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(invalid(HttpStatus.CONTENT_TOO_LARGE, "Too large", List.of(new FieldProblem(field, reason))));
     }
 
     /** Jackson appends where it was in a source it does not show; the client has the body. */
