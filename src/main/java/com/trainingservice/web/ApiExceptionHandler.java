@@ -95,9 +95,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> multipart(MultipartException e) {
         if (causeOf(e, FileCountLimitExceededException.class) != null) {
-            return tooLarge("image", "too many multipart parts: " + e.getMostSpecificCause().getMessage());
+            return tooManyParts(e);
         }
         return badRequest(List.of(new FieldProblem("body", "the multipart request could not be read")));
+    }
+
+    private static ResponseEntity<Object> tooManyParts(MultipartException e) {
+        return tooLarge("image", "too many multipart parts (" + e.getMostSpecificCause().getMessage() + ")");
     }
 
     @ExceptionHandler(Exception.class)
@@ -115,6 +119,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (causeOf(e, FileCountLimitExceededException.class) != null) {
+            return tooManyParts(e);
+        }
         FileSizeLimitExceededException file = causeOf(e, FileSizeLimitExceededException.class);
         if (file != null) {
             return tooLarge(file.getFieldName() == null ? "image" : file.getFieldName(),
@@ -220,7 +227,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(where, "the number is out of range");
         }
         if (cause instanceof StreamConstraintsException limit) {
-            return new FieldProblem(where, "too large: " + withoutConstraintName(withoutLocation(limit.getOriginalMessage())));
+            // the whole body is refused, wherever in it the parser was
+            return new FieldProblem("body", "too large: " + withoutConstraintName(withoutLocation(limit.getOriginalMessage())));
         }
         if (cause instanceof StreamReadException parse) {
             String message = withoutLocation(parse.getOriginalMessage());
