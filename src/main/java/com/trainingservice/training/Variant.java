@@ -33,7 +33,8 @@ public enum Variant {
     @JsonCreator
     static Variant parse(String id) {
         return fromId(id).orElseThrow(() -> new IllegalArgumentException(
-                "unknown variant '" + id + "', expected one of " + ids()));
+                "unknown variant '" + (id != null && id.length() > 40 ? id.substring(0, 40) + "..." : id)
+                        + "', expected one of " + ids()));
     }
 
     public static List<String> ids() {

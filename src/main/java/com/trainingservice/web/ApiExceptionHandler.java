@@ -33,6 +33,8 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
@@ -158,7 +160,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String reason = "content type " + e.getContentType() + " is not supported; send one of "
+        String sent = e.getContentType() != null ? e.getContentType().toString()
+                : request.getHeader(HttpHeaders.CONTENT_TYPE) != null ? "'" + request.getHeader(HttpHeaders.CONTENT_TYPE) + "'"
+                : "(none)";
+        String reason = "content type " + sent + " is not supported; send one of "
                 + e.getSupportedMediaTypes();
         return handleExceptionInternal(e, invalid(status, "Unsupported media type",
                 List.of(new FieldProblem(HttpHeaders.CONTENT_TYPE, reason))), headers, status, request);
@@ -221,6 +226,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         String where = field.isEmpty() ? "body" : field;
         if (cause instanceof MismatchedInputException mismatch) {
+            // a number or boolean sent as a string is refused, not coerced: say so
+            if (mismatch.processor() instanceof JsonParser parser && parser.currentToken() == JsonToken.VALUE_STRING
+                    && mismatch.getTargetType() != null && !String.class.equals(mismatch.getTargetType())
+                    && !isEnum(mismatch.getTargetType())) {
+                return new FieldProblem(where, "expected " + simpleType(mismatch.getTargetType())
+                        + ", got the string \"" + abbreviate(parser.getString()) + "\"");
+            }
             return new FieldProblem(where, "expected " + simpleType(mismatch.getTargetType()));
         }
         if (cause instanceof InputCoercionException) {
@@ -300,7 +312,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "a number";
         }
         if (type.isEnum()) {
-            return "a value, one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "one of " + enumValues(type);
         }
         if (type == String.class) {
             return "a string";
@@ -312,6 +324,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "a JSON array";
         }
         return "a JSON object";
+    }
+
+    /** The constants as JSON spells them: by their {@code @JsonValue} method where they have one. */
+    private static String enumValues(Class<?> type) {
+        java.lang.reflect.Method jsonValue = java.util.Arrays.stream(type.getMethods())
+                .filter(method -> method.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonValue.class)
+                        && method.getParameterCount() == 0)
+                .findFirst().orElse(null);
+        return java.util.Arrays.stream(type.getEnumConstants()).map(constant -> {
+            try {
+                return jsonValue == null ? constant.toString() : String.valueOf(jsonValue.invoke(constant));
+            } catch (ReflectiveOperationException e) {
+                return constant.toString();
+            }
+        }).toList().toString();
     }
 
     /** Bean validation names a record component by its accessor-free name already; strip the getter form of @AssertTrue. */

@@ -168,11 +168,11 @@ class JobControllerTest {
     static Stream<Arguments> invalidFields() {
         return Stream.of(
                 // wrong JSON types
-                invalid("epochs", "\"x\"", "'x' is not an integer"),
-                invalid("learningRate", "\"fast\"", "'fast' is not a number"),
+                invalid("epochs", "\"x\"", "expected an integer, got the string \"x\""),
+                invalid("learningRate", "\"fast\"", "expected a number, got the string \"fast\""),
                 invalid("variant", "3", "expected one of [lenet-bn-scratch, lenet-bn, lenet]"),
                 invalid("batchSize", "[256]", "expected an integer"),
-                invalid("seed", "\"abc\"", "is not an integer"),
+                invalid("seed", "\"abc\"", "expected an integer, got the string \"abc\""),
                 // missing
                 invalid("variant", null, "must not be null"),
                 invalid("learningRate", null, "must not be null"),
@@ -185,7 +185,7 @@ class JobControllerTest {
                 invalid("learningRate", "-Infinity", "NaN and Infinity are not JSON numbers"),
                 invalid("learningRate", "1e400", "must be a finite number"),
                 // too large for an int
-                invalid("epochs", "1e12", "out of range"),
+                invalid("epochs", "1e12", "'1.0E12' is not an integer"),
                 invalid("epochs", "99999999999", "out of range"),
                 invalid("batchSize", "-99999999999", "out of range"),
                 // out of the allowed range

@@ -184,6 +184,14 @@ class LimitsTest {
         return length == 0 ? png : Arrays.copyOf(png, length);
     }
 
+    static byte[] pngUnchecked(int width, int height) {
+        try {
+            return png(width, height, 0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpResponse<String> send(String path, String contentType, String body) throws Exception {
         return send(path, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
