@@ -33,8 +33,6 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
@@ -227,11 +225,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String where = field.isEmpty() ? "body" : field;
         if (cause instanceof MismatchedInputException mismatch) {
             // a number or boolean sent as a string is refused, not coerced: say so
-            if (mismatch.processor() instanceof JsonParser parser && parser.currentToken() == JsonToken.VALUE_STRING
-                    && mismatch.getTargetType() != null && !String.class.equals(mismatch.getTargetType())
-                    && !isEnum(mismatch.getTargetType())) {
+            Matcher string = COERCED_STRING.matcher(mismatch.getOriginalMessage());
+            if (string.find() && !isEnum(mismatch.getTargetType())) {
                 return new FieldProblem(where, "expected " + simpleType(mismatch.getTargetType())
-                        + ", got the string \"" + abbreviate(parser.getString()) + "\"");
+                        + ", got the string \"" + abbreviate(string.group(1)) + "\"");
             }
             return new FieldProblem(where, "expected " + simpleType(mismatch.getTargetType()));
         }
@@ -259,6 +256,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         return new FieldProblem(where, withoutLocation(jackson.getOriginalMessage()));
     }
+
+    /** How Jackson refuses a string where coercion is off: 'Cannot coerce String value ("5") to ...'. */
+    private static final Pattern COERCED_STRING = Pattern.compile("^Cannot coerce String value \\(\"(.*)\"\\)");
 
     private static final Pattern DUPLICATE = Pattern.compile("^Duplicate Object property \"(.*)\"");
 
