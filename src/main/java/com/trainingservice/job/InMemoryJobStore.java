@@ -47,4 +47,9 @@ class InMemoryJobStore implements JobStore {
     public synchronized long count(JobState state) {
         return state == null ? newestFirst.size() : newestFirst.stream().filter(job -> job.state() == state).count();
     }
+
+    @Override
+    public synchronized long count(JobState state, String owner) {
+        return newestFirst.stream().filter(job -> job.state() == state && job.owner().equals(owner)).count();
+    }
 }

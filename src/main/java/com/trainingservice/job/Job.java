@@ -15,8 +15,12 @@ import java.util.UUID;
  */
 public final class Job {
 
+    /** Who submitted the job, for the API and the per-owner queue limit. */
+    public static final String ANONYMOUS = "anonymous";
+
     private final UUID id;
     private final TrainingSpec spec;
+    private final String owner;
     private final Instant createdAt;
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private JobState state = JobState.QUEUED;
@@ -29,8 +33,14 @@ public final class Job {
     private volatile boolean cancelRequested;
 
     Job(UUID id, TrainingSpec spec, Instant createdAt) {
+        this(id, spec, ANONYMOUS, createdAt);
+    }
+
+    /** @param owner who submitted it: an API key's id, or {@link #ANONYMOUS}; never a key */
+    Job(UUID id, TrainingSpec spec, String owner, Instant createdAt) {
         this.id = id;
         this.spec = spec;
+        this.owner = owner;
         this.createdAt = createdAt;
     }
 
@@ -40,6 +50,10 @@ public final class Job {
 
     public TrainingSpec spec() {
         return spec;
+    }
+
+    public String owner() {
+        return owner;
     }
 
     public synchronized JobState state() {
@@ -119,7 +133,7 @@ public final class Job {
         };
         int epoch = state == JobState.RUNNING ? runningEpoch : done;
         return new JobView(id, state, spec, new JobView.Progress(epoch, spec.epochs(), fraction),
-                done == 0 ? null : epochs.get(done - 1), result, createdAt, startedAt, finishedAt, error);
+                done == 0 ? null : epochs.get(done - 1), result, createdAt, startedAt, finishedAt, error, owner);
     }
 
     public synchronized Optional<JobResult> result() {

@@ -1,5 +1,6 @@
 package com.trainingservice.job;
 
+import com.trainingservice.security.SecurityProperties;
 import com.trainingservice.training.Trainer;
 import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
@@ -32,7 +33,8 @@ class JobConfiguration {
 
     @Bean
     JobService jobService(JobStore store, JobExecutor executor, JobEvents events, ApplicationEventPublisher publisher,
-                          ModelArtifactStore models) {
-        return new JobService(store, executor, events, publisher, models, Clock.systemUTC());
+                          ModelArtifactStore models, JobProperties properties, SecurityProperties security) {
+        return new JobService(store, executor, events, publisher, models, Clock.systemUTC(),
+                security.maxQueuedJobsPerKey(), properties.retryAfter());
     }
 }

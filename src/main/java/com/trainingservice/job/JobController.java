@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.CacheControl;
@@ -35,10 +36,11 @@ class JobController {
         this.jobs = jobs;
     }
 
-    @Operation(summary = "Submit a training job", description = "Answers 202 with the QUEUED job; 429 with Retry-After when the queue is full.")
+    @Operation(summary = "Submit a training job", description = "Answers 202 with the QUEUED job; 429 with Retry-After "
+            + "when the queue is full or the caller's API key has as many queued jobs as one may have.")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> submit(@Valid @RequestBody TrainingSpec spec) {
-        JobView job = jobs.submit(spec);
+    ResponseEntity<JobView> submit(@Valid @RequestBody TrainingSpec spec, @Parameter(hidden = true) Principal caller) {
+        JobView job = jobs.submit(spec, caller == null ? Job.ANONYMOUS : caller.getName());
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 

@@ -3,6 +3,7 @@ package com.trainingservice.job;
 import com.trainingservice.training.EpochMetrics;
 import com.trainingservice.training.TrainingSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,10 +20,25 @@ public class JobService {
     private final LifecycleEvents lifecycle;
     private final ModelArtifactStore models;
     private final Clock clock;
+    private final int maxQueuedPerOwner;
+    private final Duration retryAfter;
+    /** Counting an owner's queued jobs and queueing one more happen as one. */
+    private final Object submissions = new Object();
 
     /** @param publisher receives a {@link JobSubmitted} per accepted job */
     JobService(JobStore store, JobExecutor executor, JobEvents events, ApplicationEventPublisher publisher,
                ModelArtifactStore models, Clock clock) {
+        this(store, executor, events, publisher, models, clock, 0, Duration.ZERO);
+    }
+
+    /**
+     * @param maxQueuedPerOwner QUEUED jobs one owner may have; 0: no limit
+     * @param retryAfter what a submission over that limit tells the client to wait
+     */
+    JobService(JobStore store, JobExecutor executor, JobEvents events, ApplicationEventPublisher publisher,
+               ModelArtifactStore models, Clock clock, int maxQueuedPerOwner, Duration retryAfter) {
+        this.maxQueuedPerOwner = maxQueuedPerOwner;
+        this.retryAfter = retryAfter;
         this.store = store;
         this.executor = executor;
         this.events = events;
@@ -31,14 +47,32 @@ public class JobService {
         this.clock = clock;
     }
 
+    /** {@link #submit(TrainingSpec, String)} without an owner: {@link Job#ANONYMOUS}. */
+    public JobView submit(TrainingSpec spec) {
+        return submit(spec, Job.ANONYMOUS);
+    }
+
     /**
      * Queues a job for a valid spec; a missing seed is drawn here, so the job's spec tells how to repeat it.
      *
-     * @throws QueueFullException when the queue is full
+     * @param owner who submits it: an API key's id, or {@link Job#ANONYMOUS}; never a key
+     * @throws QueueFullException when the queue is full, or {@code owner} has as many QUEUED jobs as one may have
      */
-    public JobView submit(TrainingSpec spec) {
+    public JobView submit(TrainingSpec spec, String owner) {
         Job job = new Job(UUID.randomUUID(), spec.withDefaults(ThreadLocalRandom.current().nextLong(1L << 31)),
-                clock.instant());
+                owner, clock.instant());
+        if (maxQueuedPerOwner <= 0) {
+            return queue(job);
+        }
+        synchronized (submissions) {
+            if (store.count(JobState.QUEUED, owner) >= maxQueuedPerOwner) {
+                throw QueueFullException.forOwner(owner, maxQueuedPerOwner, retryAfter);
+            }
+            return queue(job);
+        }
+    }
+
+    private JobView queue(Job job) {
         synchronized (job) {
             store.add(job);
             try {

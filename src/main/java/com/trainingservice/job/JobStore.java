@@ -17,4 +17,7 @@ public interface JobStore {
     List<Job> list(JobState state, int offset, int limit);
 
     long count(JobState state);
+
+    /** Jobs of {@code owner} in {@code state}. */
+    long count(JobState state, String owner);
 }

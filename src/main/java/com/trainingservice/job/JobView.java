@@ -13,10 +13,20 @@ import java.util.UUID;
  * @param metrics the latest finished epoch, null before the first
  * @param result set once SUCCEEDED
  * @param error why a job FAILED or was CANCELLED
+ * @param owner who submitted it: the id of its API key (the first 12 hex digits of the key's SHA-256 hash), or
+ *              {@code anonymous} when no key was sent
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
-                      JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
+                      JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
+                      @Schema(description = "id of the API key that submitted the job (first 12 hex digits of its SHA-256 hash), or anonymous")
+                      String owner) {
+
+    /** A job submitted without a key. */
+    public JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
+                   JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
+        this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, Job.ANONYMOUS);
+    }
 
     /**
      * @param epoch the epoch running now (RUNNING) or the last finished one

@@ -63,7 +63,7 @@ class JobControllerTest {
     @Test
     void submitAnswers202WithTheQueuedJobAndWhereToFindIt() throws Exception {
         TrainingSpec spec = new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, 42L, 6000);
-        given(jobs.submit(spec)).willReturn(view(JobState.QUEUED));
+        given(jobs.submit(spec, Job.ANONYMOUS)).willReturn(view(JobState.QUEUED));
 
         mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).content(json(validSpec())))
                 .andExpect(status().isAccepted())
@@ -75,19 +75,19 @@ class JobControllerTest {
                 .andExpect(jsonPath("$.spec.learningRate").value(0.9))
                 .andExpect(jsonPath("$.progress.epochs").value(2))
                 .andExpect(jsonPath("$.createdAt").value("2025-01-02T03:04:05Z"));
-        then(jobs).should().submit(spec);
+        then(jobs).should().submit(spec, Job.ANONYMOUS);
     }
 
     @Test
     void submitWithoutTheOptionalFieldsPassesThemOnAsNull() throws Exception {
-        given(jobs.submit(any())).willReturn(view(JobState.QUEUED));
+        given(jobs.submit(any(), any())).willReturn(view(JobState.QUEUED));
         Map<String, String> spec = validSpec();
         spec.remove("seed");
         spec.remove("trainExamples");
 
         mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).content(json(spec)))
                 .andExpect(status().isAccepted());
-        then(jobs).should().submit(new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, null, null));
+        then(jobs).should().submit(new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, null, null), Job.ANONYMOUS);
     }
 
     @Test
@@ -339,7 +339,7 @@ class JobControllerTest {
 
     @Test
     void aFullQueueIs429WithRetryAfterInSeconds() throws Exception {
-        given(jobs.submit(any())).willThrow(new QueueFullException(100, Duration.ofMinutes(2)));
+        given(jobs.submit(any(), any())).willThrow(new QueueFullException(100, Duration.ofMinutes(2)));
 
         submit(json(validSpec()))
                 .andExpect(status().isTooManyRequests())
@@ -350,7 +350,7 @@ class JobControllerTest {
 
     @Test
     void retryAfterIsAtLeastOneSecond() throws Exception {
-        given(jobs.submit(any())).willThrow(new QueueFullException(100, Duration.ofMillis(200)));
+        given(jobs.submit(any(), any())).willThrow(new QueueFullException(100, Duration.ofMillis(200)));
 
         submit(json(validSpec())).andExpect(status().isTooManyRequests())
                 .andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"));

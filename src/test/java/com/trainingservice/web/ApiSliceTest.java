@@ -11,11 +11,12 @@ import org.springframework.core.annotation.AliasFor;
 
 /**
  * A web slice of one controller with the API's shared web layer (problem details, JSON and
- * conversion settings), which is package-private and plain @Configuration, so not in a slice by itself.
+ * conversion settings) and its security (API keys; none configured in a slice, so every endpoint is open), which
+ * are package-private and plain @Configuration, so not in a slice by themselves.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@WebMvcTest(includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "com\\.trainingservice\\.web\\..*"))
+@WebMvcTest(includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "com\\.trainingservice\\.(web|security)\\..*"))
 public @interface ApiSliceTest {
 
     @AliasFor(annotation = WebMvcTest.class, attribute = "controllers")
