@@ -219,8 +219,8 @@ class HostileInputTest {
         cases.add(get("a UUID with trailing text", JOBS + "/" + unknown + "x", 400, "id"));
         cases.add(get("a 4000-character id", JOBS + "/" + "a".repeat(4000), 400, "id"));
         cases.add(get("an encoded path traversal", JOBS + "/..%2F..%2Fetc%2Fpasswd", 400, null, false));
-        cases.add(get("a path traversal", JOBS + "/../../../etc/passwd", 404, null));
-        cases.add(get("an encoded dot-dot id", JOBS + "/%2e%2e", 400, "id"));
+        cases.add(get("a path traversal", JOBS + "/../../../etc/passwd", 400, "path"));
+        cases.add(get("an encoded dot-dot id", JOBS + "/%2e%2e", 400, "path"));
         cases.add(get("an encoded NUL", JOBS + "/%00", 400, null, false));
         cases.add(get("an id with an encoded space", JOBS + "/%20" + unknown, 400, "id"));
         cases.add(get("a 20000-character path (over Tomcat's header limit)", JOBS + "/" + "a".repeat(20_000), 400, null,

@@ -77,8 +77,16 @@ class LimitsTest {
                     + "Content-Length: 1000000000\r\nConnection: close\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            String head = new String(in.readNBytes(200), StandardCharsets.ISO_8859_1);
-            assertThat(head).startsWith("HTTP/1.1 413").contains("application/problem+json");
+            // the answer's head only: the server may keep the connection open for the body it refused
+            StringBuilder head = new StringBuilder();
+            while (head.indexOf("\r\n\r\n") < 0) {
+                int next = in.read();
+                if (next < 0) {
+                    break;
+                }
+                head.append((char) next);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 413").contains("application/problem+json");
         }
     }
 
