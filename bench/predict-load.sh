@@ -2,7 +2,8 @@
 # Predict under load: starts the service on a free loopback port in a temporary directory, trains a
 # small model, starts a long training job, and drives POST /api/v1/models/{id}/predict with wrk at
 # fixed rates while that job trains. Prints one line per scenario:
-#   scenario, target rate, achieved req/s, p50 ms, p99 ms, max ms, errors (non-2xx + socket), training state.
+#   scenario, target rate, achieved req/s, p50 ms, p99 ms, max ms, errors (non-2xx + socket), the training
+#   job's state after the scenario and the training examples per second it processed meanwhile.
 #
 #   bench/predict-load.sh                    # 60 s per scenario: about 6 minutes in all
 #   DURATION=10 bench/predict-load.sh        # a quick try
@@ -15,8 +16,10 @@
 #   THREADS [1]        wrk threads
 #   WARMUP [15]        seconds of unreported single-image load first (JIT, network pool)
 #   LONG_JOB           the job that trains during the load
-#                      [{"variant":"lenet-bn","learningRate":0.9,"epochs":50,"batchSize":256,"seed":1}]
+#                      [{"variant":"lenet-bn","learningRate":0.9,"epochs":50,"batchSize":256,"seed":1}];
+#                      none: no training job (predict alone, for comparison)
 #   JAVA_OPTS          extra JVM options for the service; SERVICE_ARGS extra Spring arguments
+#   JAR                the jar to run [target/training-service.jar, built when missing]
 #   KEEP=1             keep the temporary directory (service.log, bodies) instead of deleting it
 #
 # Needs: JDK 17, curl, python3 (standard library), wrk (Debian: apt-get install wrk; installed
@@ -26,7 +29,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="$ROOT/bench"
-JAR="$ROOT/target/training-service.jar"
+JAR=${JAR:-"$ROOT/target/training-service.jar"}
 DATASET_DIR=${DATASET_DIR:-/usr/share/datasets/fashion-mnist}
 DURATION=${DURATION:-60}
 RATES=${RATES:-"50 200"}
@@ -105,6 +108,7 @@ submit() {  # prints the id of the submitted job
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'
 }
 state() {
+    [ -n "$1" ] || { echo none; return; }
     curl -sf "$BASE/api/v1/jobs/$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])'
 }
 
@@ -119,19 +123,28 @@ for i in $(seq 1 600); do
     [ "$i" = 600 ] && die "the model's job $MODEL did not finish in 300 s"
     sleep 0.5
 done
-log "model $MODEL ready; starting the training job that runs during the load: $LONG_JOB"
-LONG=$(submit "$LONG_JOB")
-for i in $(seq 1 60); do
-    [ "$(state "$LONG")" = RUNNING ] && break
-    [ "$i" = 60 ] && die "the long job $LONG is not RUNNING"
-    sleep 0.5
-done
+if [ "$LONG_JOB" = none ]; then
+    log "model $MODEL ready; no training job during the load (LONG_JOB=none)"
+    LONG=""
+else
+    log "model $MODEL ready; starting the training job that runs during the load: $LONG_JOB"
+    LONG=$(submit "$LONG_JOB")
+    for i in $(seq 1 60); do
+        [ "$(state "$LONG")" = RUNNING ] && break
+        [ "$i" = 60 ] && die "the long job $LONG is not RUNNING"
+        sleep 0.5
+    done
+fi
 URL="$BASE/api/v1/models/$MODEL/predict"
 for n in $SIZES; do
     code=$(curl -s -o "$WORK/check.json" -w '%{http_code}' -X POST "$URL" -H 'Content-Type: application/json' \
         --data-binary @"$WORK/instances-$n.json")
     [ "$code" = 200 ] || die "predict with $n images answered $code: $(cat "$WORK/check.json")"
 done
+
+trained() {  # training examples processed so far, all variants
+    curl -sf "$BASE/actuator/prometheus" | awk '/^training_examples_total/ {sum += $2} END {printf "%d\n", sum}'
+}
 
 run_wrk() {  # size rate duration -> the RESULT line
     local out="$WORK/wrk-$1-$2.txt"
@@ -150,21 +163,23 @@ fi
 
 log "measuring: ${DURATION} s per scenario while job $LONG trains; $(nproc) cores"
 TABLE="$WORK/table.txt"
-printf '| %-10s | %11s | %12s | %7s | %7s | %7s | %6s | %-8s |\n' \
-    scenario "target /s" "achieved /s" "p50 ms" "p99 ms" "max ms" errors training >"$TABLE"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ------------- -------------- --------- --------- --------- -------- ---------- >>"$TABLE"
+printf '| %-10s | %9s | %11s | %7s | %7s | %7s | %6s | %-8s | %12s |\n' \
+    scenario "target/s" "achieved/s" "p50 ms" "p99 ms" "max ms" errors training "train ex/s" >"$TABLE"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ----------- ------------- --------- --------- --------- -------- ---------- -------------- >>"$TABLE"
 for n in $SIZES; do
     for rate in $RATES; do
         sleep 3  # let the previous scenario's backlog drain
+        before=$(trained)
         read -r _ requests seconds achieved p50 p99 max non2xx socket < <(run_wrk "$n" "$rate" "$DURATION")
-        training=$(state "$LONG")
+        train_rate=$(( ($(trained) - before) / DURATION ))
+        training="$(state "$LONG")"
         if [ "$n" = 1 ]; then scenario="1 image"; else scenario="$n images"; fi
-        printf '| %-10s | %11s | %12s | %7s | %7s | %7s | %6s | %-8s |\n' \
-            "$scenario" "$rate" "$achieved" "$p50" "$p99" "$max" "$((non2xx + socket))" "$training" >>"$TABLE"
+        printf '| %-10s | %9s | %11s | %7s | %7s | %7s | %6s | %-8s | %12s |\n' \
+            "$scenario" "$rate" "$achieved" "$p50" "$p99" "$max" "$((non2xx + socket))" "$training" "$train_rate" >>"$TABLE"
         log "$scenario at $rate/s: $achieved/s achieved, p50 $p50 ms, p99 $p99 ms, $non2xx non-2xx, $socket socket errors"
     done
 done
-[ "$(state "$LONG")" = RUNNING ] && curl -s -o /dev/null -X POST "$BASE/api/v1/jobs/$LONG/cancel" || true
+[ -n "$LONG" ] && [ "$(state "$LONG")" = RUNNING ] && curl -s -o /dev/null -X POST "$BASE/api/v1/jobs/$LONG/cancel" || true
 echo
-echo "predict under load: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), ${DURATION} s per scenario, $CONNECTIONS connections, training job running"
+echo "predict under load: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), ${DURATION} s per scenario, $CONNECTIONS connections, training job: ${LONG_JOB}"
 cat "$TABLE"
