@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -11,9 +14,15 @@ import org.springframework.stereotype.Component;
  * ND4J's backend, BLAS and threads, asked once and kept: the first {@link #get()} initialises ND4J if nothing
  * has yet (about a second: it loads the natives), later calls return the same answer. A backend that failed to
  * load does not come back without a restart, so a failure is kept too.
+ *
+ * <p>In the application this happens once at start-up, before the web server takes requests: ND4J's and
+ * JavaCPP's native loading in one thread, not raced by a health check and a Prometheus scrape (which reads
+ * JavaCPP's memory counters) arriving together on a fresh instance.
  */
 @Component
-public class BackendInfoProvider {
+public class BackendInfoProvider implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendInfoProvider.class);
 
     private final Supplier<BackendInfo> probe;
     private volatile BackendInfo info;
@@ -26,6 +35,17 @@ public class BackendInfoProvider {
 
     BackendInfoProvider(Supplier<BackendInfo> probe) {
         this.probe = Objects.requireNonNull(probe, "probe");
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        try {
+            BackendInfo backend = get();
+            log.info("ND4J backend {} ({} BLAS, {} OpenMP threads, {} cores)", backend.backend(), backend.blasVendor(),
+                    backend.ompThreads(), backend.cores());
+        } catch (RuntimeException e) {
+            log.warn("ND4J could not be initialised; training and predict will fail: {}", e.toString());
+        }
     }
 
     /** @throws RuntimeException why ND4J could not be initialised (the same one every time) */
