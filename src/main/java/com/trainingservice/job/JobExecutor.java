@@ -201,7 +201,7 @@ class JobExecutor implements AutoCloseable {
         }
 
         @Override
-        public void epochFinished(EpochMetrics metrics) {
+        public void epochFinished(EpochMetrics metrics, com.trainingservice.training.TrainingCheckpoint checkpoint) {
             synchronized (job) {
                 job.recordEpoch(metrics);
                 events.epochFinished(job, metrics);

@@ -2,6 +2,7 @@ package com.trainingservice.training;
 
 import com.trainingservice.training.data.FashionMnist;
 import com.trainingservice.training.network.LeNetFactory;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,29 +35,46 @@ public class Trainer {
         this.evaluationBatchSize = properties.evaluationBatchSize();
     }
 
+    /** A run from scratch: {@link #train(TrainingSpec, TrainingCheckpoint, TrainingObserver)} without a checkpoint. */
+    public TrainingResult train(TrainingSpec spec, TrainingObserver observer) {
+        return train(spec, null, observer);
+    }
+
     /**
+     * Trains the spec's epochs after those of {@code resumeFrom}; the epochs it trains are the ones a run
+     * from scratch would have trained, shuffle and all. The observer gets a checkpoint after every epoch.
+     *
      * @param spec a spec with its defaults filled in (seed and trainExamples set)
+     * @param resumeFrom where an earlier run of the same spec stopped; null to start from scratch
+     * @return the epochs trained by this call, and the model after the spec's last epoch
      * @throws TrainingCancelledException when the observer asked to stop
      * @throws TrainingFailedException when training cannot go on (a non-finite loss)
      */
-    public TrainingResult train(TrainingSpec spec, TrainingObserver observer) {
+    public TrainingResult train(TrainingSpec spec, TrainingCheckpoint resumeFrom, TrainingObserver observer) {
         Objects.requireNonNull(spec.seed(), "seed");
         Objects.requireNonNull(spec.trainExamples(), "trainExamples");
+        if (resumeFrom != null && resumeFrom.epochsDone() > spec.epochs()) {
+            throw new IllegalArgumentException("checkpoint after epoch " + resumeFrom.epochsDone()
+                    + " of a spec with " + spec.epochs() + " epochs");
+        }
         FashionMnist data = dataSet.get();
         String device = Devices.current();
         observer.started(device);
 
         ShuffledSubset examples = ShuffledSubset.of(data.train().count(), spec.trainExamples(), spec.seed());
-        MultiLayerNetwork network = LeNetFactory.build(spec.variant(), spec.learningRate(), spec.seed());
+        MultiLayerNetwork network = resumeFrom == null
+                ? LeNetFactory.build(spec.variant(), spec.learningRate(), spec.seed())
+                : restore(resumeFrom);
         TrainAccuracyListener accuracy = new TrainAccuracyListener();
         network.setListeners(accuracy);
 
         int batchSize = spec.batchSize();
         int batchesPerEpoch = (examples.size() + batchSize - 1) / batchSize;
         List<EpochMetrics> history = new ArrayList<>(spec.epochs());
-        long totalTrainingNanos = 0;
-        long totalExamples = 0;
-        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+        long totalTrainingNanos = resumeFrom == null ? 0 : resumeFrom.trainingNanos();
+        long totalExamples = resumeFrom == null ? 0 : resumeFrom.examplesTrained();
+        int firstEpoch = resumeFrom == null ? 1 : resumeFrom.epochsDone() + 1;
+        for (int epoch = firstEpoch; epoch <= spec.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             int[] order = examples.orderForEpoch(epoch);
             double lossSum = 0;
@@ -90,19 +108,30 @@ public class Trainer {
                     testAccuracy, order.length / (trainingNanos / 1e9), seconds);
             history.add(metrics);
             log.debug("epoch {}: {}", epoch, metrics);
-            observer.epochFinished(metrics);
+            observer.epochFinished(metrics, new TrainingCheckpoint(epoch, serialize(network, true),
+                    totalTrainingNanos, totalExamples));
         }
-        return new TrainingResult(List.copyOf(history), totalExamples / (totalTrainingNanos / 1e9), device,
-                serialize(network));
+        double examplesPerSecond = totalTrainingNanos == 0 ? 0 : totalExamples / (totalTrainingNanos / 1e9);
+        return new TrainingResult(List.copyOf(history), examplesPerSecond, device, serialize(network, false));
     }
 
-    private static byte[] serialize(MultiLayerNetwork network) {
+    private static MultiLayerNetwork restore(TrainingCheckpoint checkpoint) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checkpoint.network()), true);
+        } catch (IOException | RuntimeException e) {
+            throw new TrainingFailedException("the checkpoint after epoch " + checkpoint.epochsDone()
+                    + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** @param withUpdater a checkpoint carries the updater state; a finished model does not need it */
+    private static byte[] serialize(MultiLayerNetwork network, boolean withUpdater) {
         try {
             ByteArrayOutputStream zip = new ByteArrayOutputStream(512 * 1024);
-            ModelSerializer.writeModel(network, zip, false);
+            ModelSerializer.writeModel(network, zip, withUpdater);
             return zip.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not serialize the trained model", e);
+            throw new UncheckedIOException("could not serialize the network", e);
         }
     }
 }

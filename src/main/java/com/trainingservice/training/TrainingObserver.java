@@ -15,6 +15,7 @@ public interface TrainingObserver {
     default void batchFinished(int epoch, int batchesDone, int batchesPerEpoch) {
     }
 
-    default void epochFinished(EpochMetrics metrics) {
+    /** After each epoch, with what it takes to resume after it. */
+    default void epochFinished(EpochMetrics metrics, TrainingCheckpoint checkpoint) {
     }
 }

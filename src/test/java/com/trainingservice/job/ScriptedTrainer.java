@@ -45,7 +45,7 @@ class ScriptedTrainer extends Trainer {
             }
             EpochMetrics metrics = new EpochMetrics(epoch, 1.0 / epoch, 0.5, 0.5, 1000, 0.1);
             epochs.add(metrics);
-            observer.epochFinished(metrics);
+            observer.epochFinished(metrics, new com.trainingservice.training.TrainingCheckpoint(epoch, new byte[] {(byte) epoch}, 1, 1));
         }
         return new TrainingResult(epochs, 1000, "cpu", new byte[] {1, 2, 3});
     }

@@ -28,7 +28,7 @@ class TrainerTest {
         List<EpochMetrics> seen = new ArrayList<>();
         TrainingResult result = trainer.train(spec(Variant.LENET_BN, 2048, 2, 7), new TrainingObserver() {
             @Override
-            public void epochFinished(EpochMetrics metrics) {
+            public void epochFinished(EpochMetrics metrics, TrainingCheckpoint checkpoint) {
                 seen.add(metrics);
             }
         });
@@ -45,6 +45,40 @@ class TrainerTest {
         assertThat(result.model()).isNotEmpty();
         // 2048 examples, batch 128: accuracy is a whole number of correct answers over 2048
         assertThat(last.trainAccuracy() * 2048).isCloseTo(Math.rint(last.trainAccuracy() * 2048), org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void aRunResumedFromACheckpointTrainsTheEpochsAnUninterruptedRunTrains() {
+        for (Variant variant : Variant.values()) {
+            TrainingSpec spec = spec(variant, 640, 3, 13);
+            List<TrainingCheckpoint> checkpoints = new ArrayList<>();
+            TrainingResult uninterrupted = trainer.train(spec, new TrainingObserver() {
+                @Override
+                public void epochFinished(EpochMetrics metrics, TrainingCheckpoint checkpoint) {
+                    checkpoints.add(checkpoint);
+                }
+            });
+            assertThat(checkpoints).extracting(TrainingCheckpoint::epochsDone).containsExactly(1, 2, 3);
+
+            TrainingResult resumed = trainer.train(spec, checkpoints.get(0), new TrainingObserver() { });
+
+            assertThat(resumed.epochs()).as(variant.id()).extracting(EpochMetrics::epoch).containsExactly(2, 3);
+            assertThat(resumed.epochs()).as(variant.id())
+                    .extracting(EpochMetrics::loss, EpochMetrics::trainAccuracy, EpochMetrics::testAccuracy)
+                    .isEqualTo(uninterrupted.epochs().subList(1, 3).stream()
+                            .map(m -> org.assertj.core.groups.Tuple.tuple(m.loss(), m.trainAccuracy(), m.testAccuracy())).toList());
+            assertThat(resumed.examplesPerSecond()).isPositive();
+        }
+    }
+
+    @Test
+    void aCheckpointThatCannotBeReadFailsTheRunWithItsReason() {
+        TrainingSpec spec = spec(Variant.LENET_BN, 640, 2, 13);
+        TrainingCheckpoint garbage = new TrainingCheckpoint(1, new byte[] {1, 2, 3}, 1, 1);
+
+        assertThatThrownBy(() -> trainer.train(spec, garbage, new TrainingObserver() { }))
+                .isInstanceOf(TrainingFailedException.class)
+                .hasMessageContaining("checkpoint after epoch 1 cannot be read");
     }
 
     @Test
