@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoint.health.show-details=always",
         "training-service.dataset.warm-up=false",
-        "training-service.jobs.model-directory=target/actuator-test-models"})
+        "spring.datasource.url=jdbc:h2:mem:actuator-test;DB_CLOSE_DELAY=-1"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActuatorEndpointsTest {
 

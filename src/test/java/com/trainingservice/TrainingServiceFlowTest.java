@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * follow its events to the end, read its metrics, download its model and predict with it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "training-service.jobs.model-directory=target/flow-test-models")
+        properties = "spring.datasource.url=jdbc:h2:mem:flow-test;DB_CLOSE_DELAY=-1")
 class TrainingServiceFlowTest {
 
     private static final int TEST_IMAGES = 32;

@@ -22,4 +22,8 @@ final class ModelCache {
     synchronized LoadedModel get(UUID id, Function<UUID, LoadedModel> loader) {
         return models.computeIfAbsent(id, loader);
     }
+
+    synchronized void evict(UUID id) {
+        models.remove(id);
+    }
 }

@@ -1,7 +1,9 @@
 package com.trainingservice.inference;
 
 import com.trainingservice.job.JobNotFoundException;
+import com.trainingservice.job.JobDeleted;
 import com.trainingservice.job.JobService;
+import org.springframework.context.event.EventListener;
 import com.trainingservice.job.JobState;
 import com.trainingservice.job.JobView;
 import com.trainingservice.training.data.FashionMnist;
@@ -27,6 +29,12 @@ public class PredictionService {
         this.properties = properties;
         this.cache = new ModelCache(properties.cachedModels());
         this.images = new ImagePreprocessor(properties.maxImageBytes(), properties.maxImagePixels());
+    }
+
+    /** A deleted job's model leaves memory at once here; other instances check the job on every request. */
+    @EventListener
+    void jobDeleted(JobDeleted event) {
+        cache.evict(event.jobId());
     }
 
     /** The job behind a model, which must have SUCCEEDED. */

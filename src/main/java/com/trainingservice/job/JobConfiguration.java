@@ -2,39 +2,58 @@ package com.trainingservice.job;
 
 import com.trainingservice.security.SecurityProperties;
 import com.trainingservice.training.Trainer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
 class JobConfiguration {
 
-    @Bean
-    JobStore jobStore() {
-        return new InMemoryJobStore();
+    /** Names this process in the queue and in the jobs it runs: host and process id, unique on a host. */
+    static String instanceName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     @Bean
-    ModelArtifactStore modelArtifactStore(JobProperties properties) {
-        return new FileModelArtifactStore(properties.modelDirectory());
+    JobStore jobStore(DataSource dataSource) {
+        return new JobStore(JdbcClient.create(dataSource));
     }
 
     @Bean
-    JobEvents jobEvents(JobProperties properties) {
-        return new JobEvents(properties.eventKeepAlive());
+    JobEvents jobEvents(JobStore store, JobProperties properties) {
+        return new JobEvents(store, properties.eventPollInterval(), properties.eventKeepAlive());
     }
 
     @Bean
-    JobExecutor jobExecutor(Trainer trainer, ModelArtifactStore models, JobEvents events,
-                            ApplicationEventPublisher publisher, JobProperties properties) {
-        return new JobExecutor(trainer, models, events, publisher, properties, Clock.systemUTC());
+    JobRunner jobRunner(JobStore store, Trainer trainer, PlatformTransactionManager transactions,
+                        ApplicationEventPublisher publisher, JobProperties properties) {
+        return new JobRunner(store, trainer, new TransactionTemplate(transactions), publisher, properties,
+                Clock.systemUTC(), instanceName());
     }
 
     @Bean
-    JobService jobService(JobStore store, JobExecutor executor, JobEvents events, ApplicationEventPublisher publisher,
-                          ModelArtifactStore models, JobProperties properties, SecurityProperties security) {
-        return new JobService(store, executor, events, publisher, models, Clock.systemUTC(),
-                security.maxQueuedJobsPerKey(), properties.retryAfter());
+    JobQueue jobQueue(DataSource dataSource, JobRunner runner, JobStore store, JobProperties properties) {
+        return new JobQueue(dataSource, runner, store, properties, Clock.systemUTC(), instanceName());
+    }
+
+    @Bean
+    JobService jobService(JobStore store, JobQueue queue, JobRunner runner, JobEvents events,
+                          PlatformTransactionManager transactions, ApplicationEventPublisher publisher,
+                          JobProperties properties, SecurityProperties security) {
+        return new JobService(store, queue, runner, events, new TransactionTemplate(transactions), publisher, properties,
+                Clock.systemUTC(), security.maxQueuedJobsPerKey());
     }
 }

@@ -13,13 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,6 +33,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RequestMapping(path = "/api/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
     private final JobService jobs;
 
     JobController(JobService jobs) {
@@ -37,11 +43,31 @@ class JobController {
     }
 
     @Operation(summary = "Submit a training job", description = "Answers 202 with the QUEUED job; 429 with Retry-After "
-            + "when the queue is full or the caller's API key has as many queued jobs as one may have.")
+            + "when the queue is full or the caller's API key has as many queued jobs as one may have. With an "
+            + "Idempotency-Key header, sending the same request again answers 200 with the job the first one created "
+            + "(422 when the key was used for another request).")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> submit(@Valid @RequestBody TrainingSpec spec, @Parameter(hidden = true) Principal caller) {
-        JobView job = jobs.submit(spec, caller == null ? Job.ANONYMOUS : caller.getName());
-        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    ResponseEntity<JobView> submit(@Valid @RequestBody TrainingSpec spec,
+                                   @Parameter(description = "the client's key for this submission (1-255 printable ASCII "
+                                           + "characters): retrying with it never creates a second job")
+                                   @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                                   @Parameter(hidden = true) Principal caller) {
+        if (idempotencyKey != null && !VALID_KEY.matcher(idempotencyKey).matches()) {
+            throw new InvalidJobRequestException(IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters");
+        }
+        JobService.Submission submission = jobs.submit(spec, caller == null ? Job.ANONYMOUS : caller.getName(),
+                idempotencyKey);
+        JobView job = submission.job();
+        return (submission.created() ? ResponseEntity.accepted() : ResponseEntity.ok())
+                .location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
+    @Operation(summary = "Delete an ended job", description = "Removes a SUCCEEDED, FAILED or CANCELLED job with its "
+            + "metrics, checkpoint and model (204). 409 for a job that is queued or running: cancel it first.")
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable UUID id) {
+        jobs.delete(id);
+        return ResponseEntity.noContent().build();
     }
 
     @Operation(summary = "List jobs, newest first")

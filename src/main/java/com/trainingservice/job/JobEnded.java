@@ -9,7 +9,7 @@ import java.util.UUID;
  * (succeeded, failed, cancelled while queued or running, stopped by a shutdown).
  *
  * @param state SUCCEEDED, FAILED or CANCELLED
- * @param runTime from start to end; null when the job never ran (cancelled while queued)
+ * @param runTime time spent running, all attempts together; zero when the job never ran (cancelled while queued)
  */
 public record JobEnded(UUID jobId, Variant variant, JobState state, Duration runTime) {
 }

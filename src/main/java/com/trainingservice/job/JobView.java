@@ -15,17 +15,21 @@ import java.util.UUID;
  * @param error why a job FAILED or was CANCELLED
  * @param owner who submitted it: the id of its API key (the first 12 hex digits of the key's SHA-256 hash), or
  *              {@code anonymous} when no key was sent
+ * @param attempts runs started: 1 for a job that ran once, more when it resumed after a crash
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
                       JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
                       @Schema(description = "id of the API key that submitted the job (first 12 hex digits of its SHA-256 hash), or anonymous")
-                      String owner) {
+                      String owner,
+                      @Schema(description = "runs started: 1 for a job that ran once, more when it resumed from a checkpoint after a crash")
+                      int attempts) {
 
-    /** A job submitted without a key. */
+    /** A job submitted without a key that ran at most once. */
     public JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
                    JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
-        this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, Job.ANONYMOUS);
+        this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, Job.ANONYMOUS,
+                startedAt == null ? 0 : 1);
     }
 
     /**

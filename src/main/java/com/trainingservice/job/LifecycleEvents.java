@@ -1,14 +1,16 @@
 package com.trainingservice.job;
 
+import com.trainingservice.training.Variant;
 import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Publishes the job lifecycle records ({@link JobSubmitted}, {@link JobStarted}, ...) for other features
- * (metrics). Listeners run in the publishing thread; whatever one of them does wrong is logged and never
- * reaches the job.
+ * (metrics) on the instance where they happen. Listeners run in the publishing thread; whatever one of them
+ * does wrong is logged and never reaches the job.
  */
 final class LifecycleEvents {
 
@@ -30,9 +32,7 @@ final class LifecycleEvents {
     }
 
     /** {@link JobEnded} of a job that has just reached its terminal state. */
-    void ended(Job job) {
-        JobView view = job.view();
-        Duration runTime = view.startedAt() == null ? null : Duration.between(view.startedAt(), view.finishedAt());
-        publish(new JobEnded(job.id(), job.spec().variant(), view.state(), runTime));
+    void ended(UUID id, Variant variant, JobState state, Duration runTime) {
+        publish(new JobEnded(id, variant, state, runTime));
     }
 }

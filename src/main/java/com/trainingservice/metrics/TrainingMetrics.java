@@ -1,5 +1,6 @@
 package com.trainingservice.metrics;
 
+import com.trainingservice.job.JobAttemptEnded;
 import com.trainingservice.job.JobEnded;
 import com.trainingservice.job.JobEpochFinished;
 import com.trainingservice.job.JobProgressed;
@@ -111,6 +112,11 @@ class TrainingMetrics {
         if (event.runTime() != null) {
             jobDuration(event.variant(), event.state()).record(event.runTime());
         }
+    }
+
+    /** The job's gauges go with its run on this instance, whether the job ended or goes on elsewhere. */
+    @EventListener
+    void attemptEnded(JobAttemptEnded event) {
         RunningJob job = running.remove(event.jobId());
         if (job != null) {
             job.meters.forEach(registry::remove);

@@ -7,14 +7,16 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.time.Duration;
 
 /**
  * What a user asks to train. The same spec with the same seed gives the same metrics.
  *
  * @param trainExamples train on this many examples of the training set, a subset fixed by the seed; null for all
+ * @param maxRuntime how long the job may train, all its attempts together; null for the service's default
  */
 @Schema(example = """
-        {"variant": "lenet-bn", "learningRate": 0.9, "epochs": 2, "batchSize": 256, "seed": 42, "trainExamples": 6000}""")
+        {"variant": "lenet-bn", "learningRate": 0.9, "epochs": 2, "batchSize": 256, "seed": 42, "trainExamples": 6000, "maxRuntime": "PT30M"}""")
 public record TrainingSpec(
         @NotNull @Schema(description = "network to train", allowableValues = {"lenet-bn-scratch", "lenet-bn", "lenet"})
         Variant variant,
@@ -27,7 +29,17 @@ public record TrainingSpec(
         @Schema(description = "seed of initialisation, subset and shuffling; random when absent", example = "42")
         Long seed,
         @Min(1) @Max(FULL_TRAINING_SET) @Schema(description = "train on the first N examples of a seeded shuffle of the training set; all 60000 when absent", example = "6000")
-        Integer trainExamples) {
+        Integer trainExamples,
+        @Schema(description = "ISO-8601 duration the job may train, all attempts together (PT30M, PT2H); past it the job "
+                + "ends FAILED with 'max runtime exceeded'. Absent: the service's default; at most its ceiling",
+                type = "string", example = "PT30M")
+        Duration maxRuntime) {
+
+    /** A spec with the service's default maximum run time. */
+    public TrainingSpec(Variant variant, Double learningRate, Integer epochs, Integer batchSize, Long seed,
+                        Integer trainExamples) {
+        this(variant, learningRate, epochs, batchSize, seed, trainExamples, null);
+    }
 
     public static final int MAX_EPOCHS = 200;
     public static final int MAX_BATCH_SIZE = 4096;
@@ -41,9 +53,10 @@ public record TrainingSpec(
     }
 
     /** The spec with its defaults filled in, as it is stored and trained. */
-    public TrainingSpec withDefaults(long defaultSeed) {
+    public TrainingSpec withDefaults(long defaultSeed, Duration defaultMaxRuntime) {
         return new TrainingSpec(variant, learningRate, epochs, batchSize,
                 seed == null ? defaultSeed : seed,
-                trainExamples == null ? FULL_TRAINING_SET : trainExamples);
+                trainExamples == null ? FULL_TRAINING_SET : trainExamples,
+                maxRuntime == null ? defaultMaxRuntime : maxRuntime);
     }
 }

@@ -1,5 +1,7 @@
 package com.trainingservice.web;
 
+import com.trainingservice.job.IdempotencyKeyReusedException;
+import com.trainingservice.job.InvalidJobRequestException;
 import com.trainingservice.job.JobConflictException;
 import com.trainingservice.job.JobNotFoundException;
 import com.trainingservice.job.QueueFullException;
@@ -67,6 +69,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobConflictException.class)
     ProblemDetail conflict(JobConflictException e) {
         return problem(HttpStatus.CONFLICT, "Conflict with the job's state", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidJobRequestException.class)
+    ResponseEntity<Object> invalidJobRequest(InvalidJobRequestException e) {
+        return badRequest(List.of(new FieldProblem(e.field(), e.reason())));
+    }
+
+    @ExceptionHandler(IdempotencyKeyReusedException.class)
+    ResponseEntity<Object> idempotencyKeyReused(IdempotencyKeyReusedException e) {
+        HttpStatus status = HttpStatus.UNPROCESSABLE_CONTENT;
+        return ResponseEntity.status(status).body(invalid(status, "Idempotency-Key reused",
+                List.of(new FieldProblem("Idempotency-Key", e.getMessage()))));
     }
 
     @ExceptionHandler(QueueFullException.class)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -17,8 +16,7 @@ class ExecutorHealthIndicatorTest {
         JobService jobs = mock(JobService.class);
         given(jobs.runningJobs()).willReturn(2);
         given(jobs.queueLength()).willReturn(7);
-        JobProperties properties = new JobProperties(3, 50, Duration.ofSeconds(30), Duration.ofSeconds(30),
-                Path.of("models"), Duration.ofSeconds(15));
+        JobProperties properties = JobRig.properties(3, 50);
 
         Health health = new ExecutorHealthIndicator(jobs, properties).health();
 

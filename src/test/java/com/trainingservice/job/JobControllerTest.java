@@ -10,6 +10,7 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -63,7 +64,7 @@ class JobControllerTest {
     @Test
     void submitAnswers202WithTheQueuedJobAndWhereToFindIt() throws Exception {
         TrainingSpec spec = new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, 42L, 6000);
-        given(jobs.submit(spec, Job.ANONYMOUS)).willReturn(view(JobState.QUEUED));
+        given(jobs.submit(spec, Job.ANONYMOUS, null)).willReturn(new JobService.Submission(view(JobState.QUEUED), true));
 
         mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).content(json(validSpec())))
                 .andExpect(status().isAccepted())
@@ -75,19 +76,78 @@ class JobControllerTest {
                 .andExpect(jsonPath("$.spec.learningRate").value(0.9))
                 .andExpect(jsonPath("$.progress.epochs").value(2))
                 .andExpect(jsonPath("$.createdAt").value("2025-01-02T03:04:05Z"));
-        then(jobs).should().submit(spec, Job.ANONYMOUS);
+        then(jobs).should().submit(spec, Job.ANONYMOUS, null);
     }
 
     @Test
     void submitWithoutTheOptionalFieldsPassesThemOnAsNull() throws Exception {
-        given(jobs.submit(any(), any())).willReturn(view(JobState.QUEUED));
+        given(jobs.submit(any(), any(), any())).willReturn(new JobService.Submission(view(JobState.QUEUED), true));
         Map<String, String> spec = validSpec();
         spec.remove("seed");
         spec.remove("trainExamples");
 
         mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).content(json(spec)))
                 .andExpect(status().isAccepted());
-        then(jobs).should().submit(new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, null, null), Job.ANONYMOUS);
+        then(jobs).should().submit(new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, null, null), Job.ANONYMOUS, null);
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyAnswers200WithTheFirstJob() throws Exception {
+        TrainingSpec spec = new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, 42L, 6000);
+        given(jobs.submit(spec, Job.ANONYMOUS, "retry-me-1")).willReturn(new JobService.Submission(view(JobState.RUNNING), false));
+
+        mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "retry-me-1")
+                        .content(json(validSpec())))
+                .andExpect(status().isOk())
+                .andExpect(header().string(HttpHeaders.LOCATION, "/api/v1/jobs/" + ID))
+                .andExpect(jsonPath("$.id").value(ID.toString()));
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherSpecIs422NamingTheHeader() throws Exception {
+        given(jobs.submit(any(), any(), any())).willThrow(new IdempotencyKeyReusedException(ID));
+
+        mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "k")
+                        .content(json(validSpec())))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[0].field").value("Idempotency-Key"))
+                .andExpect(jsonPath("$.errors[0].reason").value(org.hamcrest.Matchers.containsString(ID.toString())));
+    }
+
+    @Test
+    void anIdempotencyKeyThatIsNotPrintableAsciiIsRefusedBeforeTheService() throws Exception {
+        mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "a b")
+                        .content(json(validSpec())))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("Idempotency-Key"));
+        verifyNoInteractions(jobs);
+    }
+
+    @Test
+    void aMaxRuntimeIsAnIsoDurationAndTheServiceMayRefuseIt() throws Exception {
+        given(jobs.submit(any(), any(), any())).willThrow(new InvalidJobRequestException("maxRuntime", "must be at most PT168H"));
+        Map<String, String> spec = validSpec();
+        spec.put("maxRuntime", "\"PT30M\"");
+
+        mvc.perform(post(JOBS).contentType(MediaType.APPLICATION_JSON).content(json(spec)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("maxRuntime"))
+                .andExpect(jsonPath("$.errors[0].reason").value("must be at most PT168H"));
+        then(jobs).should().submit(new TrainingSpec(Variant.LENET_BN, 0.9, 2, 256, 42L, 6000, Duration.ofMinutes(30)),
+                Job.ANONYMOUS, null);
+    }
+
+    @Test
+    void deleteAnswers204AndARunningJobIs409() throws Exception {
+        mvc.perform(delete(JOBS + "/" + ID)).andExpect(status().isNoContent());
+        then(jobs).should().delete(ID);
+
+        org.mockito.BDDMockito.willThrow(new JobConflictException("job " + ID + " is RUNNING; cancel it first, then delete it"))
+                .given(jobs).delete(ID);
+        mvc.perform(delete(JOBS + "/" + ID))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("cancel it first")));
     }
 
     @Test
@@ -339,7 +399,7 @@ class JobControllerTest {
 
     @Test
     void aFullQueueIs429WithRetryAfterInSeconds() throws Exception {
-        given(jobs.submit(any(), any())).willThrow(new QueueFullException(100, Duration.ofMinutes(2)));
+        given(jobs.submit(any(), any(), any())).willThrow(new QueueFullException(100, Duration.ofMinutes(2)));
 
         submit(json(validSpec()))
                 .andExpect(status().isTooManyRequests())
@@ -350,7 +410,7 @@ class JobControllerTest {
 
     @Test
     void retryAfterIsAtLeastOneSecond() throws Exception {
-        given(jobs.submit(any(), any())).willThrow(new QueueFullException(100, Duration.ofMillis(200)));
+        given(jobs.submit(any(), any(), any())).willThrow(new QueueFullException(100, Duration.ofMillis(200)));
 
         submit(json(validSpec())).andExpect(status().isTooManyRequests())
                 .andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"));

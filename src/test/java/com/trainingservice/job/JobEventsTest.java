@@ -2,6 +2,7 @@ package com.trainingservice.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -27,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import com.trainingservice.training.TrainingCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -39,15 +42,25 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Event streams of jobs, over a real Spring MVC SSE response. The test plays the worker: it steps
- * a job by hand and publishes as {@link JobExecutor} does, holding the job's monitor.
+ * Event streams of jobs, over a real Spring MVC SSE response. The test plays the worker of any
+ * instance: it steps a job in the store by hand, as {@link JobRunner} does, and waits for the
+ * streams to pick each step up.
  */
 class JobEventsTest {
 
     private final Clock clock = Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);
-    private final JobEvents events = new JobEvents(Duration.ofHours(1)); // no keep-alive comments in the way
-    private final Job job = new Job(UUID.randomUUID(), new TrainingSpec(Variant.LENET, 0.1, 3, 64, 1L, 600),
-            clock.instant());
+    private final JobStore store = new JobStore(JdbcClient.create(JobRig.migratedH2()));
+    // polls every 10 ms; no keep-alive comments in the way
+    private final JobEvents events = new JobEvents(store, Duration.ofMillis(10), Duration.ofHours(1));
+    private final Job job = new Job(UUID.randomUUID(), Job.ANONYMOUS,
+            new TrainingSpec(Variant.LENET, 0.1, 3, 64, 1L, 600, Duration.ofHours(1)), JobState.QUEUED, clock.instant(),
+            null, null, null, 0, 0, 0, 0, null, false, null, null, null);
+    private final UUID token = UUID.randomUUID();
+    private final List<MvcResult> streams = new ArrayList<>();
+
+    {
+        store.insert(job, null, null);
+    }
 
     /** Clients whose connection breaks once {@code gone} is set: their writes fail like a reset socket. */
     private final AtomicBoolean gone = new AtomicBoolean();
@@ -61,7 +74,7 @@ class JobEventsTest {
     class EventsEndpoint {
         @GetMapping("/events")
         SseEmitter events() {
-            return events.subscribe(job);
+            return events.subscribe(job.id());
         }
     }
 
@@ -92,7 +105,7 @@ class JobEventsTest {
         assertThat(last.data().get("result").get("testAccuracy").asDouble()).isEqualTo(0.75);
         assertThat(last.data().get("progress").get("fraction").asDouble()).isEqualTo(1.0);
         assertThat(isComplete(stream)).as("the stream ends with the job").isTrue();
-        assertThat(events.subscribers(job.id())).isZero();
+        await().untilAsserted(() -> assertThat(events.subscribers(job.id())).isZero());
         mvc.perform(asyncDispatch(stream)).andExpect(status().isOk());
     }
 
@@ -142,20 +155,22 @@ class JobEventsTest {
     @Test
     void aClientWhoseConnectionBreaksIsDroppedAndTheJobAndOtherClientsCarryOn() throws Exception {
         start();
-        MvcResult flaky = mvc.perform(get("/events").header("X-Flaky", "true"))
+        MvcResult flaky = mvc.perform(get("/events").header("X-Flaky", "true").header("X-Flaky-Marker", "flaky"))
                 .andExpect(request().asyncStarted()).andReturn();
+        streams.add(flaky);
         MvcResult healthy = subscribe();
 
         assertThat(events.subscribers(job.id())).isEqualTo(2);
 
         gone.set(true);
+        streams.remove(flaky);
         finishEpoch(1); // the write to the broken client fails here
-        assertThat(events.subscribers(job.id())).as("the broken client is dropped").isEqualTo(1);
+        await().untilAsserted(() -> assertThat(events.subscribers(job.id())).as("the broken client is dropped").isEqualTo(1));
         finishEpoch(2);
         finishEpoch(3);
         succeed();
 
-        assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(writesAfterGone).as("writes tried on the broken connection: only the first, then dropped")
                 .hasValue(1);
         assertThat(flaky.getAsyncResult(1000)).as("the broken stream ended with the write's error")
@@ -174,52 +189,68 @@ class JobEventsTest {
         MvcResult staying = subscribe();
 
         left.getRequest().getAsyncContext().complete(); // what the container does when the client goes away
+        streams.remove(left);
         assertThat(events.subscribers(job.id())).as("unsubscribed at once, not at the next event").isEqualTo(1);
         finishEpoch(1);
         succeed();
 
         assertThat(events(left)).extracting(Event::name).containsExactly("state");
         assertThat(events(staying)).extracting(Event::name).containsExactly("state", "epoch", "state");
-        assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(state()).isEqualTo(JobState.SUCCEEDED);
     }
 
-    // --- the worker's side, as JobExecutor does it ---------------------------------------------
+    // --- the worker's side, as JobRunner does it in the store -----------------------------------
 
     private void start() {
-        synchronized (job) {
-            job.start(clock);
-            events.stateChanged(job);
-        }
+        store.claim(job.id(), token, "test", clock.instant());
+        awaitState(JobState.RUNNING);
     }
 
     private void finishEpoch(int epoch) {
-        synchronized (job) {
-            EpochMetrics metrics = new EpochMetrics(epoch, 0.5 / epoch, 0.6, 0.7, 1000, 2);
-            job.recordEpoch(metrics);
-            events.epochFinished(job, metrics);
-        }
+        EpochMetrics metrics = new EpochMetrics(epoch, 0.5 / epoch, 0.6, 0.7, 1000, 2);
+        store.recordEpoch(job.id(), token, metrics, new TrainingCheckpoint(epoch, new byte[] {1}, 1, 1), Duration.ZERO,
+                clock.instant());
+        await().atMost(Duration.ofSeconds(5)).until(() -> streams.stream().allMatch(stream -> seen(stream, "epoch", epoch)));
     }
 
     private void succeed() {
-        synchronized (job) {
-            job.succeed(new JobResult(0.1, 0.9, 0.75, 1000, "cpu"), clock);
-            events.stateChanged(job);
-        }
+        store.succeed(job.id(), token, new JobResult(0.1, 0.9, 0.75, 1000, "cpu"), new byte[] {1}, 3, false,
+                Duration.ofSeconds(1), clock.instant());
+        awaitState(JobState.SUCCEEDED);
     }
 
     private void cancel() {
-        synchronized (job) {
-            job.cancel("cancelled by request", clock);
-            events.stateChanged(job);
+        store.end(job.id(), token, JobState.CANCELLED, "cancelled by request", Duration.ofSeconds(1), clock.instant());
+        awaitState(JobState.CANCELLED);
+    }
+
+    private JobState state() {
+        return store.find(job.id()).orElseThrow().state();
+    }
+
+    /** Every open stream has seen the state (a broken one is left out). */
+    private void awaitState(JobState state) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> streams.stream()
+                .filter(stream -> !stream.getRequest().getHeader("X-Flaky-Marker").equals("flaky") || !gone.get())
+                .allMatch(stream -> seen(stream, "state", state.name())));
+    }
+
+    private static boolean seen(MvcResult stream, String name, Object id) {
+        try {
+            return events(stream).stream().anyMatch(event -> event.name().equals(name) && event.id().equals(String.valueOf(id)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
     // --- the client's side --------------------------------------------------------------------
 
     private MvcResult subscribe() throws Exception {
-        return mvc.perform(get("/events").accept(MediaType.TEXT_EVENT_STREAM))
+        MvcResult stream = mvc.perform(get("/events").accept(MediaType.TEXT_EVENT_STREAM).header("X-Flaky-Marker", "no"))
                 .andExpect(request().asyncStarted())
                 .andReturn();
+        streams.add(stream);
+        return stream;
     }
 
     private static boolean isComplete(MvcResult stream) {

@@ -6,37 +6,32 @@ import static org.awaitility.Awaitility.await;
 
 import com.trainingservice.training.TrainingSpec;
 import com.trainingservice.training.Variant;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The per-owner limit on QUEUED jobs: counted per owner, anonymous callers together, running jobs not counted. */
 class JobOwnerLimitTest {
 
-    @TempDir
-    Path models;
-
     private final ScriptedTrainer trainer = new ScriptedTrainer();
-    private JobExecutor executor;
+    private JobRig rig;
 
     @AfterEach
     void stop() {
         trainer.release.countDown();
-        executor.close();
+        rig.close();
     }
 
     private JobService service(int maxQueuedPerOwner) {
-        JobProperties properties = new JobProperties(1, 100, Duration.ofSeconds(42), Duration.ofSeconds(5), models,
-                Duration.ofSeconds(15));
-        JobEvents events = new JobEvents(properties.eventKeepAlive());
-        FileModelArtifactStore artifacts = new FileModelArtifactStore(models);
-        executor = new JobExecutor(trainer, artifacts, events, event -> { }, properties, Clock.systemUTC());
-        return new JobService(new InMemoryJobStore(), executor, events, event -> { }, artifacts, Clock.systemUTC(),
-                maxQueuedPerOwner, Duration.ofSeconds(7));
+        JobProperties defaults = JobRig.properties(100);
+        JobProperties properties = new JobProperties(1, 100, Duration.ofSeconds(7), defaults.shutdownGracePeriod(),
+                defaults.eventKeepAlive(), defaults.eventPollInterval(), defaults.progressInterval(),
+                defaults.maxAttempts(), defaults.retryDelay(), defaults.defaultMaxRuntime(), defaults.maxRuntimeCeiling(),
+                defaults.checkpointRetention(), defaults.unfinishedCheckpointRetention(), defaults.heartbeatInterval(),
+                defaults.missedHeartbeats(), defaults.pollingInterval());
+        rig = new JobRig(trainer, properties, JobRig.migratedH2(), maxQueuedPerOwner, "owner-limit-test");
+        return rig.jobs;
     }
 
     private static TrainingSpec spec() {
@@ -46,19 +41,19 @@ class JobOwnerLimitTest {
     @Test
     void anOwnerWithMaxQueuedJobsGets429WithRetryAfterOthersDoNot() {
         JobService jobs = service(2);
-        UUID running = jobs.submit(spec(), "aaaaaaaaaaaa").id();
+        UUID running = jobs.submit(spec(), "aaaaaaaaaaaa", null).job().id();
         await().atMost(Duration.ofSeconds(5)).until(() -> jobs.get(running).state() == JobState.RUNNING);
-        jobs.submit(spec(), "aaaaaaaaaaaa");
-        UUID second = jobs.submit(spec(), "aaaaaaaaaaaa").id();
+        jobs.submit(spec(), "aaaaaaaaaaaa", null);
+        UUID second = jobs.submit(spec(), "aaaaaaaaaaaa", null).job().id();
 
-        assertThatThrownBy(() -> jobs.submit(spec(), "aaaaaaaaaaaa"))
+        assertThatThrownBy(() -> jobs.submit(spec(), "aaaaaaaaaaaa", null))
                 .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("this API key already has 2 queued jobs")
                 .satisfies(e -> assertThat(((QueueFullException) e).retryAfter()).isEqualTo(Duration.ofSeconds(7)));
-        assertThat(jobs.submit(spec(), "bbbbbbbbbbbb").owner()).isEqualTo("bbbbbbbbbbbb");
+        assertThat(jobs.submit(spec(), "bbbbbbbbbbbb", null).job().owner()).isEqualTo("bbbbbbbbbbbb");
 
         jobs.cancel(second);
-        assertThat(jobs.submit(spec(), "aaaaaaaaaaaa").state()).isEqualTo(JobState.QUEUED);
+        assertThat(jobs.submit(spec(), "aaaaaaaaaaaa", null).job().state()).isEqualTo(JobState.QUEUED);
         assertThat(jobs.list(JobState.QUEUED, 0, 10).totalItems()).isEqualTo(3);
     }
 
@@ -68,7 +63,7 @@ class JobOwnerLimitTest {
         UUID running = jobs.submit(spec()).id();
         await().atMost(Duration.ofSeconds(5)).until(() -> jobs.get(running).state() == JobState.RUNNING);
         assertThat(jobs.submit(spec()).owner()).isEqualTo(Job.ANONYMOUS);
-        assertThatThrownBy(() -> jobs.submit(spec(), Job.ANONYMOUS))
+        assertThatThrownBy(() -> jobs.submit(spec(), Job.ANONYMOUS, null))
                 .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("callers without an API key already have 1 queued jobs");
     }
@@ -77,7 +72,7 @@ class JobOwnerLimitTest {
     void zeroIsNoLimit() {
         JobService jobs = service(0);
         for (int i = 0; i < 20; i++) {
-            jobs.submit(spec(), "aaaaaaaaaaaa");
+            jobs.submit(spec(), "aaaaaaaaaaaa", null);
         }
         assertThat(jobs.list(null, 0, 100).totalItems()).isEqualTo(20);
     }

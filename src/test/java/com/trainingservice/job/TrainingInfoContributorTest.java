@@ -6,7 +6,6 @@ import static org.mockito.Mockito.mock;
 
 import com.trainingservice.training.BackendInfo;
 import com.trainingservice.training.BackendInfoProvider;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,7 @@ import org.springframework.boot.actuate.info.Info;
 
 class TrainingInfoContributorTest {
 
-    private static final JobProperties PROPERTIES = new JobProperties(2, 100, Duration.ofSeconds(30),
-            Duration.ofSeconds(30), Path.of("models"), Duration.ofSeconds(15));
+    private static final JobProperties PROPERTIES = JobRig.properties(2, 100);
 
     @Test
     void backendSlotsAndVariants() {

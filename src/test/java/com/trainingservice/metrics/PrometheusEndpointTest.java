@@ -23,7 +23,7 @@ import org.springframework.context.ApplicationEventPublisher;
 /** The whole service: the meters are in /actuator/prometheus under the names the dashboard uses, and move. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "training-service.dataset.warm-up=false",
-        "training-service.jobs.model-directory=target/prometheus-test-models"})
+        "spring.datasource.url=jdbc:h2:mem:prometheus-test;DB_CLOSE_DELAY=-1"})
 class PrometheusEndpointTest {
 
     @LocalServerPort

@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
         "training-service.security.max-queued-jobs-per-key=1",
         "training-service.jobs.worker-slots=1",
         "training-service.dataset.warm-up=false",
-        "training-service.jobs.model-directory=target/api-key-test-models"})
+        "spring.datasource.url=jdbc:h2:mem:api-key-test;DB_CLOSE_DELAY=-1"})
 class ApiKeySecurityTest {
 
     static final String KEY = "k3y-0f-the-test-5d1c0a8e";

@@ -22,7 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "training-service.dataset.warm-up=false",
-        "training-service.jobs.model-directory=target/open-mode-test-models"})
+        "spring.datasource.url=jdbc:h2:mem:open-mode-test;DB_CLOSE_DELAY=-1"})
 class OpenModeTest {
 
     @LocalServerPort

@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "training-service.security.protect-reads=true",
         "training-service.security.protect-predict=true",
         "training-service.dataset.warm-up=false",
-        "training-service.jobs.model-directory=target/protected-reads-test-models"})
+        "spring.datasource.url=jdbc:h2:mem:protected-reads-test;DB_CLOSE_DELAY=-1"})
 class ProtectedReadsTest {
 
     private static final String KEY = "k3y-0f-the-test-5d1c0a8e";

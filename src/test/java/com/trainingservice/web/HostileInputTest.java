@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * is healthy and a job trained before the barrage is exactly as it was, and no job was added.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "training-service.jobs.model-directory=target/hostile-test-models")
+        properties = "spring.datasource.url=jdbc:h2:mem:hostile-test;DB_CLOSE_DELAY=-1")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputTest {

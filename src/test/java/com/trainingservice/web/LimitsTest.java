@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
         "spring.servlet.multipart.max-request-size=6144B",
         "server.tomcat.max-part-count=4",
         "training-service.dataset.warm-up=false",
-        "training-service.jobs.model-directory=target/limits-test-models"})
+        "spring.datasource.url=jdbc:h2:mem:limits-test;DB_CLOSE_DELAY=-1"})
 class LimitsTest {
 
     private static final String JOBS = "/api/v1/jobs";
