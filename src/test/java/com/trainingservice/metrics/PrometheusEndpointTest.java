@@ -2,6 +2,7 @@ package com.trainingservice.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.trainingservice.job.JobAttemptEnded;
 import com.trainingservice.job.JobEnded;
 import com.trainingservice.job.JobEpochFinished;
 import com.trainingservice.job.JobStarted;
@@ -84,6 +85,7 @@ class PrometheusEndpointTest {
                 "training_examples_per_second{variant=\"lenet\"} 1234.0");
 
         publisher.publishEvent(new JobEnded(job, Variant.LENET, JobState.SUCCEEDED, Duration.ofSeconds(21)));
+        publisher.publishEvent(new JobAttemptEnded(job, Variant.LENET));
         String ended = scrape();
         assertThat(ended).doesNotContain(job.toString())
                 .contains("training_jobs_finished_total{state=\"SUCCEEDED\",variant=\"lenet\"} 1.0",

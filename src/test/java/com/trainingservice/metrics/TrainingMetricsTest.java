@@ -2,6 +2,7 @@ package com.trainingservice.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.trainingservice.job.JobAttemptEnded;
 import com.trainingservice.job.JobEnded;
 import com.trainingservice.job.JobEpochFinished;
 import com.trainingservice.job.JobProgressed;
@@ -95,6 +96,8 @@ class TrainingMetricsTest {
         assertThat(bucket(epochs, Duration.ofSeconds(10))).isEqualTo(2);
 
         metrics.ended(new JobEnded(id, VARIANT, JobState.SUCCEEDED, Duration.ofSeconds(95)));
+        assertThat(perJobGauges(id)).as("until its run on this instance is over").isNotEmpty();
+        metrics.attemptEnded(new JobAttemptEnded(id, VARIANT));
 
         assertThat(finished(VARIANT, "SUCCEEDED")).isEqualTo(1);
         assertThat(finished(VARIANT, "FAILED")).isZero();
@@ -125,6 +128,8 @@ class TrainingMetricsTest {
 
         metrics.ended(new JobEnded(failing, Variant.LENET_BN_SCRATCH, JobState.FAILED, Duration.ofSeconds(40)));
         metrics.ended(new JobEnded(cancelled, Variant.LENET_BN_SCRATCH, JobState.CANCELLED, Duration.ofSeconds(3)));
+        metrics.attemptEnded(new JobAttemptEnded(failing, Variant.LENET_BN_SCRATCH));
+        metrics.attemptEnded(new JobAttemptEnded(cancelled, Variant.LENET_BN_SCRATCH));
 
         assertThat(perJobGauges(failing)).isEmpty();
         assertThat(perJobGauges(cancelled)).isEmpty();
@@ -153,7 +158,18 @@ class TrainingMetricsTest {
         assertThat(gauge(TrainingMetrics.JOB_TEST_ACCURACY, id)).isEqualTo(0.8);
 
         metrics.ended(new JobEnded(id, VARIANT, JobState.SUCCEEDED, Duration.ofSeconds(12)));
+        metrics.attemptEnded(new JobAttemptEnded(id, VARIANT));
         assertThat(perJobGauges(id)).isEmpty();
+    }
+
+    @Test
+    void aJobThatGoesOnElsewhereLosesItsGaugesHereButIsNotCountedAsFinished() {
+        UUID id = UUID.randomUUID();
+        metrics.started(new JobStarted(id, VARIANT));
+        metrics.attemptEnded(new JobAttemptEnded(id, VARIANT));
+
+        assertThat(perJobGauges(id)).isEmpty();
+        assertThat(finished(VARIANT, "SUCCEEDED")).isZero();
     }
 
     private List<Meter> perJobGauges(UUID id) {
