@@ -73,8 +73,8 @@ class ApiKeySecurityTest {
 
     @BeforeEach
     void trainUntilCancelled() {
-        given(trainer.train(any(), any())).willAnswer(call -> {
-            TrainingObserver observer = call.getArgument(1);
+        given(trainer.train(any(), any(), any())).willAnswer(call -> {
+            TrainingObserver observer = call.getArgument(2);
             while (!observer.isCancellationRequested()) {
                 Thread.sleep(10);
             }
