@@ -45,6 +45,8 @@ class HelmChartTest {
     static final Path CHART = Path.of("helm/training-service");
     private static final String RELEASE = "demo";
     private static final String FULLNAME = "demo-training-service";
+    /** The image's working directory: ./data and ./config of the service are under it. */
+    private static final String WORKDIR = Dockerfile.read(Dockerfile.CPU).runtime().one("WORKDIR").arguments();
     private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
     /** helm-java renders for Kubernetes 1.20 unless told; the chart needs 1.25 (policy/v1 PodDisruptionBudget) */
     private static final String KUBERNETES_VERSION = "v1.30.0";
@@ -86,10 +88,10 @@ class HelmChartTest {
         assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-        assertThat(volumeAt(pod, container, "/app/data").getPersistentVolumeClaim().getClaimName()).isEqualTo(FULLNAME);
+        assertThat(volumeAt(pod, container, WORKDIR + "/data").getPersistentVolumeClaim().getClaimName()).isEqualTo(FULLNAME);
         assertThat(volumeAt(pod, container, "/tmp").getEmptyDir()).isNotNull();
         assertThat(env(container, "JAVACPP_CACHE_DIR")).startsWith("/tmp/");
-        assertThat(volumeAt(pod, container, "/app/config").getConfigMap().getName()).isEqualTo(FULLNAME);
+        assertThat(volumeAt(pod, container, WORKDIR + "/config").getConfigMap().getName()).isEqualTo(FULLNAME);
         assertThat(chart.one(PersistentVolumeClaim.class).getMetadata().getAnnotations())
                 .containsEntry("helm.sh/resource-policy", "keep");
 
@@ -147,7 +149,7 @@ class HelmChartTest {
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
         assertThat(deployment.getSpec().getStrategy()).as("rolling updates on a shared database").isNull();
         assertThat(chart.all(PersistentVolumeClaim.class)).as("nothing to persist outside the database").isEmpty();
-        assertThat(volumeAt(pod, container, "/app/data").getEmptyDir()).isNotNull();
+        assertThat(volumeAt(pod, container, WORKDIR + "/data").getEmptyDir()).isNotNull();
         assertProbesMatch(container, service);
 
         // Spring's standard datasource settings; the credentials from the operator's Secret and keys
