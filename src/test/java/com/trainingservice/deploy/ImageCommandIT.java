@@ -13,9 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,7 @@ import org.springframework.util.FileSystemUtils;
 class ImageCommandIT {
 
     private static final Path DATASET = Path.of("/usr/share/datasets/fashion-mnist");
+    private static final String API_KEY = "image-command-test-key";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path work;
@@ -91,7 +94,8 @@ class ImageCommandIT {
         environment.put("HOME", work.toString());
         environment.put("JAVACPP_CACHE_DIR", cache.toString()); // the chart points it at its /tmp volume the same way
         environment.put("JAVACPP_MAX_BYTES", "3g");
-        environment.put("TRAINING_SERVICE_SECURITY_API_KEYS", ""); // docker/compose.yaml's default: no key, open
+        // docker/compose.yaml passes API key hashes comma-separated in one variable
+        environment.put("TRAINING_SERVICE_SECURITY_API_KEYS", sha256("another-key") + "," + sha256(API_KEY));
         service = builder.start();
 
         String base = "http://127.0.0.1:" + port;
@@ -129,12 +133,14 @@ class ImageCommandIT {
             assertThat(cached.map(path -> path.getFileName().toString())).anyMatch(name -> name.startsWith("nd4j-native"));
         }
 
-        // it trains
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
+        // it trains, for a caller with one of the keys
+        HttpRequest.Builder submit = HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"variant": "lenet-bn", "learningRate": 0.9, "epochs": 1, "batchSize": 64, "trainExamples": 128}"""))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                        {"variant": "lenet-bn", "learningRate": 0.9, "epochs": 1, "batchSize": 64, "trainExamples": 128}"""));
+        assertThat(http.send(submit.copy().build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+        HttpResponse<String> submitted = http.send(submit.header("Authorization", "Bearer " + API_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.body());
         assertThat(id.find()).isTrue();
@@ -220,6 +226,10 @@ class ImageCommandIT {
             cpus = (int) Math.min(cpus, Math.max(1, (Long.parseLong(quota[0]) + period - 1) / period));
         }
         return cpus;
+    }
+
+    private static String sha256(String key) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<String> procFile(long pid, String name) throws IOException {
