@@ -28,6 +28,7 @@ public final class Job {
     private Instant finishedAt;
     private String error;
     private JobResult result;
+    private String device;
     private int runningEpoch;
     private double epochFraction;
     private volatile boolean cancelRequested;
@@ -94,6 +95,11 @@ public final class Job {
         epochFraction = 0;
     }
 
+    /** The device the run holds ("cpu", "cuda:0", ...), known once its trainer has one. */
+    synchronized void ranOn(String device) {
+        this.device = device;
+    }
+
     synchronized void succeed(JobResult result, Clock clock) {
         requireState(JobState.RUNNING, "succeed");
         this.result = result;
@@ -133,7 +139,7 @@ public final class Job {
         };
         int epoch = state == JobState.RUNNING ? runningEpoch : done;
         return new JobView(id, state, spec, new JobView.Progress(epoch, spec.epochs(), fraction),
-                done == 0 ? null : epochs.get(done - 1), result, createdAt, startedAt, finishedAt, error, owner);
+                done == 0 ? null : epochs.get(done - 1), result, createdAt, startedAt, finishedAt, error, owner, device);
     }
 
     public synchronized Optional<JobResult> result() {

@@ -14,8 +14,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Server-sent event streams of jobs: an {@code epoch} event per finished epoch and a {@code state}
- * event per state change; a stream ends when its job does. A new subscriber first gets the
+ * Server-sent event streams of jobs: an {@code epoch} event per finished epoch, a {@code state}
+ * event per state change and a {@code device} event when the run has its device; a stream ends when its job does. A new subscriber first gets the
  * epochs so far and the current state. Callers hold the job's monitor while they publish, so a
  * subscriber never misses or repeats an event.
  */
@@ -23,6 +23,11 @@ class JobEvents implements AutoCloseable {
 
     static final String EPOCH = "epoch";
     static final String STATE = "state";
+    static final String DEVICE = "device";
+
+    /** The payload of a {@code device} event. */
+    record DeviceAssigned(String device) {
+    }
 
     private final Map<UUID, Set<SseEmitter>> streams = new ConcurrentHashMap<>();
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -63,6 +68,10 @@ class JobEvents implements AutoCloseable {
 
     void epochFinished(Job job, EpochMetrics metrics) {
         publish(job.id(), EPOCH, metrics);
+    }
+
+    void deviceAssigned(Job job, String device) {
+        publish(job.id(), DEVICE, new DeviceAssigned(device));
     }
 
     void stateChanged(Job job) {

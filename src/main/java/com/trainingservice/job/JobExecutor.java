@@ -144,7 +144,6 @@ class JobExecutor implements AutoCloseable {
                 }
                 job.start(clock);
                 events.stateChanged(job);
-                lifecycle.publish(new JobStarted(job.id(), job.spec().variant()));
                 running.put(job.id(), job);
             }
             try {
@@ -185,6 +184,16 @@ class JobExecutor implements AutoCloseable {
         @Override
         public boolean isCancellationRequested() {
             return job.isCancelRequested();
+        }
+
+        /** The trainer holds its device: JobStarted names it. */
+        @Override
+        public void started(String device) {
+            synchronized (job) {
+                job.ranOn(device);
+                events.deviceAssigned(job, device);
+                lifecycle.publish(new JobStarted(job.id(), job.spec().variant(), device));
+            }
         }
 
         @Override

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How jobs are queued and run.
  *
- * @param workerSlots jobs that train at the same time
+ * @param workerSlots jobs that train at the same time; 0 (the default): one per GPU on CUDA, one on the CPU
+ *                    ({@link com.trainingservice.training.WorkerSlots})
  * @param queueCapacity QUEUED jobs waiting for a slot; one more is answered 429
  * @param retryAfter what a 429 tells the client to wait
  * @param shutdownGracePeriod how long shutting down waits for running jobs to stop
@@ -22,10 +23,16 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("training-service.jobs")
 public record JobProperties(
-        @DefaultValue("1") @Min(1) @Max(64) int workerSlots,
+        @DefaultValue("0") @Min(0) @Max(64) int workerSlots,
         @DefaultValue("100") @Min(1) @Max(100_000) int queueCapacity,
         @DefaultValue("30s") @NotNull Duration retryAfter,
         @DefaultValue("30s") @NotNull Duration shutdownGracePeriod,
         @DefaultValue("./data/models") @NotNull Path modelDirectory,
         @DefaultValue("15s") @NotNull Duration eventKeepAlive) {
+
+    /** The same settings with {@code workerSlots} resolved ({@code 0} replaced by the devices' number). */
+    JobProperties withWorkerSlots(int resolved) {
+        return new JobProperties(resolved, queueCapacity, retryAfter, shutdownGracePeriod, modelDirectory,
+                eventKeepAlive);
+    }
 }

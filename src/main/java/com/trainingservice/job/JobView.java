@@ -15,17 +15,27 @@ import java.util.UUID;
  * @param error why a job FAILED or was CANCELLED
  * @param owner who submitted it: the id of its API key (the first 12 hex digits of the key's SHA-256 hash), or
  *              {@code anonymous} when no key was sent
+ * @param device where it trains or trained ("cpu", "cuda:0", ...); null until its run has a device
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
                       JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
                       @Schema(description = "id of the API key that submitted the job (first 12 hex digits of its SHA-256 hash), or anonymous")
-                      String owner) {
+                      String owner,
+                      @Schema(description = "where the job trains or trained: cpu, cuda:0, ...; null until it has a device")
+                      String device) {
 
     /** A job submitted without a key. */
     public JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
                    JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
         this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, Job.ANONYMOUS);
+    }
+
+    /** A job not yet on a device. */
+    public JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
+                   JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
+                   String owner) {
+        this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, owner, null);
     }
 
     /**

@@ -28,22 +28,35 @@ public class Trainer {
 
     private final Supplier<FashionMnist> dataSet;
     private final int evaluationBatchSize;
+    private final DevicePool devices;
 
+    /** Trains on the CPU, unchecked: for tests and tools. */
     public Trainer(Supplier<FashionMnist> dataSet, TrainingProperties properties) {
+        this(dataSet, properties, DevicePool.sharedCpu());
+    }
+
+    public Trainer(Supplier<FashionMnist> dataSet, TrainingProperties properties, DevicePool devices) {
         this.dataSet = Objects.requireNonNull(dataSet);
         this.evaluationBatchSize = properties.evaluationBatchSize();
+        this.devices = Objects.requireNonNull(devices);
     }
 
     /**
      * @param spec a spec with its defaults filled in (seed and trainExamples set)
      * @throws TrainingCancelledException when the observer asked to stop
-     * @throws TrainingFailedException when training cannot go on (a non-finite loss)
+     * @throws TrainingFailedException when training cannot go on (a non-finite loss, no device to train on)
      */
     public TrainingResult train(TrainingSpec spec, TrainingObserver observer) {
+        // the whole run holds one device, its thread bound to it: a GPU is never shared by two runs
+        try (DeviceLease lease = devices.acquire(observer::isCancellationRequested)) {
+            return trainOn(lease.device().id(), spec, observer);
+        }
+    }
+
+    private TrainingResult trainOn(String device, TrainingSpec spec, TrainingObserver observer) {
         Objects.requireNonNull(spec.seed(), "seed");
         Objects.requireNonNull(spec.trainExamples(), "trainExamples");
         FashionMnist data = dataSet.get();
-        String device = Devices.current();
         observer.started(device);
 
         ShuffledSubset examples = ShuffledSubset.of(data.train().count(), spec.trainExamples(), spec.seed());

@@ -97,6 +97,21 @@ class JobEventsTest {
     }
 
     @Test
+    void aSubscriberSeesTheDeviceTheRunHoldsAndALaterOneFindsItInTheState() throws Exception {
+        MvcResult early = subscribe();
+        start();
+        ranOn("cuda:1");
+        finishEpoch(1);
+        MvcResult late = subscribe();
+
+        assertThat(events(early)).extracting(Event::name, Event::id).containsExactly(
+                tuple("state", "QUEUED"), tuple("state", "RUNNING"), tuple("device", "cuda:1"), tuple("epoch", "1"));
+        assertThat(events(late)).extracting(Event::name, Event::id)
+                .containsExactly(tuple("epoch", "1"), tuple("state", "RUNNING"));
+        assertThat(events(late).get(1).data().get("device").asString()).isEqualTo("cuda:1");
+    }
+
+    @Test
     void theStreamIsServerSentEventsOfJson() throws Exception {
         start();
         finishEpoch(1);
@@ -192,6 +207,13 @@ class JobEventsTest {
         }
     }
 
+    private void ranOn(String device) {
+        synchronized (job) {
+            job.ranOn(device);
+            events.deviceAssigned(job, device);
+        }
+    }
+
     private void finishEpoch(int epoch) {
         synchronized (job) {
             EpochMetrics metrics = new EpochMetrics(epoch, 0.5 / epoch, 0.6, 0.7, 1000, 2);
@@ -233,11 +255,15 @@ class JobEventsTest {
 
     /**
      * One server-sent event; {@code id} is what tells events apart in assertions: the epoch number of an
-     * {@code epoch}, the job's state of a {@code state}.
+     * {@code epoch}, the job's state of a {@code state}, the device of a {@code device}.
      */
     record Event(String name, JsonNode data) {
         String id() {
-            return name.equals(JobEvents.EPOCH) ? data.get("epoch").asString() : data.get("state").asString();
+            return switch (name) {
+                case JobEvents.EPOCH -> data.get("epoch").asString();
+                case JobEvents.DEVICE -> data.get("device").asString();
+                default -> data.get("state").asString();
+            };
         }
     }
 

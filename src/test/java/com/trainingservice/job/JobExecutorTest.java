@@ -90,7 +90,7 @@ class JobExecutorTest {
         assertThat(ended.variant()).isEqualTo(Variant.LENET_BN);
         assertThat(ended.state()).isEqualTo(expected);
         if (ran) {
-            assertThat(events).contains(new JobStarted(id, Variant.LENET_BN));
+            assertThat(events).contains(new JobStarted(id, Variant.LENET_BN, "cpu"));
             JobView view = jobs.get(id);
             assertThat(ended.runTime()).isEqualTo(Duration.between(view.startedAt(), view.finishedAt()));
         } else {
@@ -111,7 +111,7 @@ class JobExecutorTest {
         // 1000 examples in minibatches of 256: the fourth has the remaining 232
         List<Object> expected = List.of(
                 new JobSubmitted(first, Variant.LENET_BN),
-                new JobStarted(first, Variant.LENET_BN),
+                new JobStarted(first, Variant.LENET_BN, "cpu"),
                 new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 256),
                 new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 232),
                 new JobEpochFinished(first, Variant.LENET_BN, epochs.get(0)),
@@ -123,7 +123,7 @@ class JobExecutorTest {
         assertEndedOnce(second, JobState.SUCCEEDED, true);
         // one slot: the second job starts after the first has ended
         assertThat(published.indexOf(eventsOf(first).get(expected.size())))
-                .isLessThan(published.indexOf(new JobStarted(second, Variant.LENET_BN)));
+                .isLessThan(published.indexOf(new JobStarted(second, Variant.LENET_BN, "cpu")));
     }
 
     @Test
@@ -144,6 +144,20 @@ class JobExecutorTest {
         assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
         assertThat(jobs.metrics(first)).extracting(m -> m.epoch()).containsExactly(1, 2);
         assertThat(jobs.modelArtifact(first)).contains(new byte[] {1, 2, 3});
+    }
+
+    @Test
+    void theDeviceTheRunHoldsIsInItsStartRecordItsViewAndItsResult() {
+        trainer.device = "cuda:1";
+        UUID id = jobs.submit(spec(0.1)).id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "cuda:1".equals(jobs.get(id).device()));
+        assertThat(state(id)).isEqualTo(JobState.RUNNING);
+        assertThat(eventsOf(id)).contains(new JobStarted(id, Variant.LENET_BN, "cuda:1"));
+
+        trainer.release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == JobState.SUCCEEDED);
+        assertThat(jobs.get(id).device()).isEqualTo("cuda:1");
+        assertThat(jobs.get(id).result().device()).isEqualTo("cuda:1");
     }
 
     @Test

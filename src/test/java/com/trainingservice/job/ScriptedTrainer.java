@@ -22,6 +22,8 @@ class ScriptedTrainer extends Trainer {
     final List<Double> started = new CopyOnWriteArrayList<>();
     volatile CountDownLatch release = new CountDownLatch(1);
     volatile Function<TrainingSpec, RuntimeException> failure = spec -> null;
+    /** The device the runs report holding. */
+    volatile String device = "cpu";
 
     ScriptedTrainer() {
         super(() -> {
@@ -32,7 +34,7 @@ class ScriptedTrainer extends Trainer {
     @Override
     public TrainingResult train(TrainingSpec spec, TrainingObserver observer) {
         started.add(spec.learningRate());
-        observer.started("cpu");
+        observer.started(device);
         RuntimeException error = failure.apply(spec);
         if (error != null) {
             throw error;
@@ -47,7 +49,7 @@ class ScriptedTrainer extends Trainer {
             epochs.add(metrics);
             observer.epochFinished(metrics);
         }
-        return new TrainingResult(epochs, 1000, "cpu", new byte[] {1, 2, 3});
+        return new TrainingResult(epochs, 1000, device, new byte[] {1, 2, 3});
     }
 
     /** Like a real minibatch loop, a cancelled run stops before its next step. */
