@@ -15,9 +15,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Server-sent event streams of jobs: an {@code epoch} event per finished epoch, a {@code state}
- * event per state change and a {@code device} event when the run has its device; a stream ends when its job does. A new subscriber first gets the
- * epochs so far and the current state. Callers hold the job's monitor while they publish, so a
- * subscriber never misses or repeats an event.
+ * event per state change and a {@code device} event once the run holds its device; a stream ends
+ * when its job does. A new subscriber first gets the device (once known), the epochs so far and the
+ * current state. Callers hold the job's monitor while they publish, so a subscriber never misses or
+ * repeats an event.
  */
 class JobEvents implements AutoCloseable {
 
@@ -44,6 +45,10 @@ class JobEvents implements AutoCloseable {
     SseEmitter subscribe(Job job) {
         SseEmitter emitter = new SseEmitter(0L);
         synchronized (job) {
+            String device = job.view().device();
+            if (device != null && !send(emitter, DEVICE, new DeviceAssigned(device))) {
+                return emitter;
+            }
             for (EpochMetrics epoch : job.epochs()) {
                 if (!send(emitter, EPOCH, epoch)) {
                     return emitter;

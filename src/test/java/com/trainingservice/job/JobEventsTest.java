@@ -107,8 +107,8 @@ class JobEventsTest {
         assertThat(events(early)).extracting(Event::name, Event::id).containsExactly(
                 tuple("state", "QUEUED"), tuple("state", "RUNNING"), tuple("device", "cuda:1"), tuple("epoch", "1"));
         assertThat(events(late)).extracting(Event::name, Event::id)
-                .containsExactly(tuple("epoch", "1"), tuple("state", "RUNNING"));
-        assertThat(events(late).get(1).data().get("device").asString()).isEqualTo("cuda:1");
+                .containsExactly(tuple("device", "cuda:1"), tuple("epoch", "1"), tuple("state", "RUNNING"));
+        assertThat(events(late).get(2).data().get("device").asString()).isEqualTo("cuda:1");
     }
 
     @Test
