@@ -28,19 +28,23 @@ final class BackendCheck {
     }
 
     BackendStatus run() {
+        boolean gpuPackaged = backend.gpuBackendPackaged();
+        // before ND4J tries: a second attempt to load CUDA fails with a less telling error than the first
+        String gpuProblem = gpuPackaged ? backend.gpuBackendProblem() : null;
         BackendInfo info;
         try {
             info = backend.describe();
         } catch (RuntimeException | LinkageError e) {
-            String problem = "ND4J could not be initialised: " + e;
-            if (backend.gpuBackendPackaged()) {
-                problem += "; the CUDA backend: " + backend.gpuBackendProblem();
+            String problem = "ND4J could not be initialised: " + Nd4jComputeBackend.explain(e);
+            if (gpuPackaged) {
+                problem += "; the CUDA backend: " + (gpuProblem != null ? gpuProblem : "could be loaded");
             }
             return BackendStatus.down(null, Map.of(), problem);
         }
         String fallback = null;
-        if (!info.isGpu() && backend.gpuBackendPackaged()) {
-            String why = backend.gpuBackendProblem();
+        if (!info.isGpu() && gpuPackaged) {
+            String why = gpuProblem != null ? gpuProblem
+                    : "it could be loaded, but ND4J preferred the CPU (see BACKEND_PRIORITY_CPU and BACKEND_PRIORITY_GPU)";
             if (!properties.cpuFallback()) {
                 return BackendStatus.down(info, Map.of(), "the CUDA backend could not be used (" + why
                         + "); ND4J chose the " + info.backend() + " instead, which " + FALLBACK_SETTING

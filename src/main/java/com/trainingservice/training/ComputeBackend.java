@@ -17,7 +17,10 @@ public interface ComputeBackend {
     /** Whether this build carries a GPU backend (Maven profile {@code cuda}). */
     boolean gpuBackendPackaged();
 
-    /** Why the packaged GPU backend cannot be used (no device, no driver, a missing library), in its own words. */
+    /**
+     * Why the packaged GPU backend cannot be used (no device, no driver, a missing library), in its own words; null
+     * when it can. Asked before {@link #describe()}: the first attempt to load CUDA is the one whose error explains.
+     */
     String gpuBackendProblem();
 
     /** Makes the calling thread compute on {@code device} from now on; nothing to do on the CPU. */

@@ -70,8 +70,7 @@ final class Nd4jComputeBackend implements ComputeBackend {
         for (Nd4jBackend backend : ND4JClassLoading.loadService(Nd4jBackend.class)) {
             if (CUDA_BACKEND.equals(backend.getClass().getName())) {
                 try {
-                    return backend.isAvailable() ? "none found: the CUDA backend says it is available"
-                            : "the CUDA backend says it is not available";
+                    return backend.isAvailable() ? null : "the CUDA backend says it is not available";
                 } catch (RuntimeException | LinkageError e) {
                     return rootCause(e);
                 }
@@ -106,6 +105,13 @@ final class Nd4jComputeBackend implements ComputeBackend {
         if (!Double.isFinite(network.score())) {
             throw new IllegalStateException("a training step on " + device.id() + " gave the loss " + network.score());
         }
+    }
+
+    /** The error, and its root cause when that says more (an ExceptionInInitializerError says nothing itself). */
+    static String explain(Throwable error) {
+        String root = rootCause(error);
+        return error.getMessage() != null && error.getMessage().contains(root) ? error.toString()
+                : error + " (" + root + ")";
     }
 
     static String rootCause(Throwable error) {

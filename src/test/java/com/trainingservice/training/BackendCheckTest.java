@@ -59,6 +59,17 @@ class BackendCheckTest {
         assertThat(status.ready()).isFalse();
         assertThat(status.problem()).contains("ND4J could not be initialised")
                 .contains("the CUDA backend: No CUDA devices were found in system");
+        assertThat(backend.asked).as("CUDA's first failure is the telling one").containsExactly("gpuBackendProblem", "describe");
+    }
+
+    @Test
+    void anErrorThatSaysNothingIsExplainedByItsRootCause() {
+        FakeComputeBackend backend = new FakeComputeBackend(() -> {
+            throw new ExceptionInInitializerError(new IllegalStateException("Please ensure that you have an nd4j backend"));
+        });
+
+        assertThat(check(backend).problem()).isEqualTo("ND4J could not be initialised: "
+                + "java.lang.ExceptionInInitializerError (Please ensure that you have an nd4j backend)");
     }
 
     @Test

@@ -20,6 +20,8 @@ class FakeComputeBackend implements ComputeBackend {
     private String gpuProblem = "there is no CUDA backend in this build";
     private final Map<String, Runnable> selfTests = new ConcurrentHashMap<>();
     final AtomicInteger describeCalls = new AtomicInteger();
+    /** describe and gpuBackendProblem, in the order they were asked. */
+    final List<String> asked = new CopyOnWriteArrayList<>();
     final List<String> selfTested = new CopyOnWriteArrayList<>();
     /** "device@thread" of every bind, in order. */
     final List<String> bound = new CopyOnWriteArrayList<>();
@@ -55,6 +57,7 @@ class FakeComputeBackend implements ComputeBackend {
     @Override
     public BackendInfo describe() {
         describeCalls.incrementAndGet();
+        asked.add("describe");
         return describe.get();
     }
 
@@ -65,6 +68,7 @@ class FakeComputeBackend implements ComputeBackend {
 
     @Override
     public String gpuBackendProblem() {
+        asked.add("gpuBackendProblem");
         return gpuProblem;
     }
 
