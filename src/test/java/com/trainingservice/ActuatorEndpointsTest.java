@@ -91,6 +91,8 @@ class ActuatorEndpointsTest {
         assertThat(nd4j.at("/details/ompThreads").asInt()).isPositive();
         assertThat(nd4j.at("/details/cores").asInt()).isPositive();
         assertThat(nd4j.at("/details/devices").asInt()).isEqualTo(1);
+        assertThat(nd4j.at("/details/computeDevices/0/id").asString()).isEqualTo("cpu");
+        assertThat(nd4j.at("/details/trainingDevices").valueStream().map(JsonNode::asString)).containsExactly("cpu");
 
         JsonNode executor = health.at("/components/executor");
         assertThat(executor.at("/status").asString()).isEqualTo("UP");
@@ -121,7 +123,8 @@ class ActuatorEndpointsTest {
         assertThat(training.at("/ompThreads").asInt()).isPositive();
         assertThat(training.at("/cores").asInt()).isPositive();
         assertThat(training.at("/cpuFeatures").isArray()).isTrue();
-        assertThat(training.at("/workerSlots").asInt()).isEqualTo(1);
+        assertThat(training.at("/workerSlots").asInt()).as("auto: one on the CPU").isEqualTo(1);
+        assertThat(training.at("/trainingDevices").valueStream().map(JsonNode::asString)).containsExactly("cpu");
         assertThat(training.at("/variants").valueStream().map(JsonNode::asString))
                 .containsExactly("lenet-bn-scratch", "lenet-bn", "lenet");
     }

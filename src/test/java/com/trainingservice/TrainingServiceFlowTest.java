@@ -52,12 +52,13 @@ class TrainingServiceFlowTest {
         assertThat(job.get("state").asString()).isIn("QUEUED", "RUNNING");
 
         List<String> events = followEvents(id);
-        assertThat(events).contains("epoch").last().isEqualTo("state");
+        assertThat(events).contains("epoch", "device").last().isEqualTo("state");
 
         JsonNode done = json.readTree(get("/api/v1/jobs/" + id).body());
         assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(done.at("/progress/fraction").asDouble()).isEqualTo(1.0);
         assertThat(done.at("/result/device").asString()).isEqualTo("cpu");
+        assertThat(done.at("/device").asString()).isEqualTo("cpu");
         double testAccuracy = done.at("/result/testAccuracy").asDouble();
         assertThat(testAccuracy).isGreaterThan(0.3);
 

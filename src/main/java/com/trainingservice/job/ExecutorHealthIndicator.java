@@ -1,5 +1,6 @@
 package com.trainingservice.job;
 
+import com.trainingservice.training.DevicePool;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -13,16 +14,18 @@ class ExecutorHealthIndicator implements HealthIndicator {
 
     private final JobService jobs;
     private final JobProperties properties;
+    private final DevicePool devices;
 
-    ExecutorHealthIndicator(JobService jobs, JobProperties properties) {
+    ExecutorHealthIndicator(JobService jobs, JobProperties properties, DevicePool devices) {
         this.jobs = jobs;
         this.properties = properties;
+        this.devices = devices;
     }
 
     @Override
     public Health health() {
         return Health.up()
-                .withDetail("workerSlots", properties.workerSlots())
+                .withDetail("workerSlots", devices.workerSlots(properties.workerSlots()))
                 .withDetail("busySlots", jobs.runningJobs())
                 .withDetail("queueLength", jobs.queueLength())
                 .withDetail("queueCapacity", properties.queueCapacity())

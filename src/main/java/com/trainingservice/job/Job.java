@@ -15,11 +15,12 @@ import java.util.UUID;
  * @param attempts runs started; more than one when the job was resumed after a crash or a lost claim
  * @param lastEpoch the newest recorded epoch; null before the first
  * @param result set once SUCCEEDED
+ * @param device where its latest run trains or trained ("cpu", "cuda:0", ...); null before its first run has one
  */
 public record Job(UUID id, String owner, TrainingSpec spec, JobState state, Instant createdAt, Instant startedAt,
                   Instant finishedAt, String error, int epochsDone, int runningEpoch, double epochFraction,
                   int attempts, String lastFailure, boolean cancelRequested, String runBy, EpochMetrics lastEpoch,
-                  JobResult result) {
+                  JobResult result, String device) {
 
     /** Who submitted the job, for the API and the per-owner queue limit. */
     public static final String ANONYMOUS = "anonymous";
@@ -33,6 +34,6 @@ public record Job(UUID id, String owner, TrainingSpec spec, JobState state, Inst
         };
         int epoch = state == JobState.RUNNING ? Math.max(runningEpoch, epochsDone + 1) : epochsDone;
         return new JobView(id, state, spec, new JobView.Progress(epoch, spec.epochs(), fraction), lastEpoch, result,
-                createdAt, startedAt, finishedAt, error, owner, attempts);
+                createdAt, startedAt, finishedAt, error, owner, attempts, device);
     }
 }

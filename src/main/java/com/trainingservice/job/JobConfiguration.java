@@ -1,7 +1,11 @@
 package com.trainingservice.job;
 
 import com.trainingservice.security.SecurityProperties;
+import com.trainingservice.training.DevicePool;
 import com.trainingservice.training.Trainer;
+import com.trainingservice.training.WorkerSlots;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -15,6 +19,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
 class JobConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(JobConfiguration.class);
 
     /** Names this process in the queue and in the jobs it runs: host and process id, unique on a host. */
     static String instanceName() {
@@ -45,8 +51,14 @@ class JobConfiguration {
     }
 
     @Bean
-    JobQueue jobQueue(DataSource dataSource, JobRunner runner, JobStore store, JobProperties properties) {
-        return new JobQueue(dataSource, runner, store, properties, Clock.systemUTC(), instanceName());
+    JobQueue jobQueue(DataSource dataSource, JobRunner runner, JobStore store, JobProperties properties,
+                      DevicePool devices) {
+        String warning = WorkerSlots.warning(properties.workerSlots(), devices.status());
+        if (warning != null) {
+            log.warn(warning);
+        }
+        JobProperties resolved = properties.withWorkerSlots(devices.workerSlots(properties.workerSlots()));
+        return new JobQueue(dataSource, runner, store, resolved, Clock.systemUTC(), instanceName());
     }
 
     @Bean

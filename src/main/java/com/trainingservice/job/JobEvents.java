@@ -18,15 +18,21 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Server-sent event streams of jobs: an {@code epoch} event per finished epoch and a {@code state}
- * event per state change; a stream ends when its job does. A new subscriber first gets the epochs so
- * far and the current state. Streams follow the store, not this instance's workers, so a client
+ * Server-sent event streams of jobs: an {@code epoch} event per finished epoch, a {@code state}
+ * event per state change and a {@code device} event once a run holds its device (again if a resumed
+ * run trains on another); a stream ends when its job does. A new subscriber first gets the device (once
+ * known), the epochs so far and the current state. Streams follow the store, not this instance's workers, so a client
  * connected to any instance follows a job wherever it runs (within the poll interval).
  */
 class JobEvents implements AutoCloseable {
 
     static final String EPOCH = "epoch";
     static final String STATE = "state";
+    static final String DEVICE = "device";
+
+    /** The payload of a {@code device} event. */
+    record DeviceAssigned(String device) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(JobEvents.class);
 
@@ -120,6 +126,7 @@ class JobEvents implements AutoCloseable {
         private final SseEmitter emitter;
         private int epochsSent;
         private JobState stateSent;
+        private String deviceSent;
 
         Subscription(UUID jobId, SseEmitter emitter) {
             this.jobId = jobId;
@@ -128,6 +135,12 @@ class JobEvents implements AutoCloseable {
 
         /** Sends what is new; false when the stream is over (the job ended, or the client went away). */
         synchronized boolean deliver(Job job, List<EpochMetrics> epochs) {
+            if (job.device() != null && !job.device().equals(deviceSent)) {
+                if (!send(DEVICE, new DeviceAssigned(job.device()))) {
+                    return false;
+                }
+                deviceSent = job.device();
+            }
             for (EpochMetrics epoch : epochs) {
                 if (epoch.epoch() > epochsSent) {
                     if (!send(EPOCH, epoch)) {

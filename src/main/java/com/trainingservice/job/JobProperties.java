@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How jobs are queued, run, resumed and kept.
  *
- * @param workerSlots jobs that train at the same time on this instance
+ * @param workerSlots jobs that train at the same time on this instance; 0 (the default): one per GPU on CUDA, one
+ *                    on the CPU ({@link com.trainingservice.training.WorkerSlots})
  * @param queueCapacity QUEUED jobs waiting for a slot, all instances together; one more is answered 429
  * @param retryAfter what a 429 tells the client to wait
  * @param shutdownGracePeriod how long shutting down waits for running jobs to reach a minibatch boundary;
@@ -33,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("training-service.jobs")
 public record JobProperties(
-        @DefaultValue("1") @Min(1) @Max(64) int workerSlots,
+        @DefaultValue("0") @Min(0) @Max(64) int workerSlots,
         @DefaultValue("100") @Min(1) @Max(100_000) int queueCapacity,
         @DefaultValue("30s") @NotNull Duration retryAfter,
         @DefaultValue("30s") @NotNull Duration shutdownGracePeriod,
@@ -60,6 +61,13 @@ public record JobProperties(
     boolean isIntervalsPositive() {
         return isPositive(eventKeepAlive) && isPositive(eventPollInterval) && isPositive(progressInterval)
                 && isPositive(heartbeatInterval) && isPositive(pollingInterval);
+    }
+
+    /** The same settings with {@code workerSlots} resolved ({@code 0} replaced by the devices' number). */
+    JobProperties withWorkerSlots(int resolved) {
+        return new JobProperties(resolved, queueCapacity, retryAfter, shutdownGracePeriod, eventKeepAlive,
+                eventPollInterval, progressInterval, maxAttempts, retryDelay, defaultMaxRuntime, maxRuntimeCeiling,
+                checkpointRetention, unfinishedCheckpointRetention, heartbeatInterval, missedHeartbeats, pollingInterval);
     }
 
     /** After this long without a heartbeat a running job's claim is void and another instance resumes it. */

@@ -151,7 +151,6 @@ class JobRunner {
             if (job.epochsDone() > 0 && checkpoint.map(c -> c.epochsDone() != job.epochsDone()).orElse(true)) {
                 return endAs(JobState.FAILED, "the checkpoint after epoch " + job.epochsDone() + " is missing");
             }
-            lifecycle.publish(new JobStarted(id, job.spec().variant()));
             log.info("job {} attempt {} on {}: {}", id, job.attempts() + 1, instance, checkpoint
                     .map(c -> "resuming after epoch " + c.epochsDone()).orElse("starting"));
             try {
@@ -227,6 +226,13 @@ class JobRunner {
 
         private Duration runTime() {
             return earlierRunTime.plusNanos(System.nanoTime() - startNanos);
+        }
+
+        /** The trainer holds its device: JobStarted names it. */
+        @Override
+        public void started(String device) {
+            store.ranOn(job.id(), token, device);
+            lifecycle.publish(new JobStarted(job.id(), job.spec().variant(), device));
         }
 
         /** Called before every minibatch: reads the store's cancel flag and writes the progress every progress interval. */

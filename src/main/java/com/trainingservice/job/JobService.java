@@ -80,7 +80,7 @@ public class JobService {
         }
         Job job = new Job(UUID.randomUUID(), owner,
                 spec.withDefaults(ThreadLocalRandom.current().nextLong(1L << 31), properties.defaultMaxRuntime()),
-                JobState.QUEUED, clock.instant(), null, null, null, 0, 0, 0, 0, null, false, null, null, null);
+                JobState.QUEUED, clock.instant(), null, null, null, 0, 0, 0, 0, null, false, null, null, null, null);
         try {
             transactions.executeWithoutResult(status -> {
                 checkQueueLimits(owner);

@@ -110,6 +110,11 @@ class JobStore {
                 .update() == 1;
     }
 
+    /** The device the attempt trains on, once its trainer holds one. */
+    void ranOn(UUID id, UUID runToken, String device) {
+        jdbc.sql("update jobs set device = ? where id = ? and run_token = ?").params(device, id, runToken).update();
+    }
+
     /** Why the attempts before this one stopped, for the reason a job that gives up ends with. */
     void recordFailure(UUID id, String reason) {
         jdbc.sql("update jobs set last_failure = ? where id = ?").params(abbreviate(reason), id).update();
@@ -189,7 +194,7 @@ class JobStore {
         int owned = jdbc.sql("""
                         update jobs set state = 'SUCCEEDED', finished_at = ?, run_token = null, run_millis = ?,
                                         final_loss = ?, final_train_accuracy = ?, final_test_accuracy = ?,
-                                        examples_per_second = ?, device = ?
+                                        examples_per_second = ?, device = coalesce(?, device)
                         where id = ? and run_token = ? and state = 'RUNNING'""")
                 .params(timestamp(now), runTime.toMillis(), result.loss(), result.trainAccuracy(), result.testAccuracy(),
                         result.examplesPerSecond(), result.device(), id, runToken)
@@ -308,7 +313,8 @@ class JobStore {
         return new Job(rs.getObject("id", UUID.class), rs.getString("owner"), spec, state, instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("error"), rs.getInt("epochs_done"),
                 rs.getInt("running_epoch"), rs.getDouble("epoch_fraction"), rs.getInt("attempts"),
-                rs.getString("last_failure"), rs.getBoolean("cancel_requested"), rs.getString("run_by"), last, result);
+                rs.getString("last_failure"), rs.getBoolean("cancel_requested"), rs.getString("run_by"), last, result,
+                rs.getString("device"));
     }
 
     private static EpochMetrics epoch(ResultSet rs, String epochColumn, String examplesPerSecondColumn) throws SQLException {

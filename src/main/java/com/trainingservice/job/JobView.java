@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param owner who submitted it: the id of its API key (the first 12 hex digits of the key's SHA-256 hash), or
  *              {@code anonymous} when no key was sent
  * @param attempts runs started: 1 for a job that ran once, more when it resumed after a crash
+ * @param device where it trains or trained ("cpu", "cuda:0", ...); null until its run has a device
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
@@ -23,13 +24,23 @@ public record JobView(UUID id, JobState state, TrainingSpec spec, Progress progr
                       @Schema(description = "id of the API key that submitted the job (first 12 hex digits of its SHA-256 hash), or anonymous")
                       String owner,
                       @Schema(description = "runs started: 1 for a job that ran once, more when it resumed from a checkpoint after a crash")
-                      int attempts) {
+                      int attempts,
+                      @Schema(description = "where the job trains or trained: cpu, cuda:0, ...; null until it has a device")
+                      String device) {
 
     /** A job submitted without a key that ran at most once. */
     public JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
                    JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
         this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, Job.ANONYMOUS,
-                startedAt == null ? 0 : 1);
+                startedAt == null ? 0 : 1, null);
+    }
+
+    /** A job not yet on a device. */
+    public JobView(UUID id, JobState state, TrainingSpec spec, Progress progress, EpochMetrics metrics,
+                   JobResult result, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
+                   String owner) {
+        this(id, state, spec, progress, metrics, result, createdAt, startedAt, finishedAt, error, owner,
+                startedAt == null ? 0 : 1, null);
     }
 
     /**

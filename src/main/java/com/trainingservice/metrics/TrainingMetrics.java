@@ -28,7 +28,8 @@ import org.springframework.context.event.EventListener;
 /**
  * Training meters, fed by the job lifecycle records. Counters and timers for every variant (and terminal
  * state) are registered at once with 0, so dashboards have series before the first job; the per-job gauges
- * exist only while their job runs, so the number of series stays bounded.
+ * exist only while their job runs, so the number of series stays bounded. The per-job gauges and the examples per
+ * second carry the {@code device} the job trains on ("cpu", "cuda:0", ...).
  */
 class TrainingMetrics {
 
@@ -45,6 +46,9 @@ class TrainingMetrics {
     static final String JOB_TRAIN_ACCURACY = "training.job.train.accuracy";
     static final String JOB_TEST_ACCURACY = "training.job.test.accuracy";
 
+    /** The device of a job whose start was not seen. */
+    static final String UNKNOWN_DEVICE = "unknown";
+
     static final List<JobState> TERMINAL = Arrays.stream(JobState.values()).filter(JobState::isTerminal).toList();
 
     /** Jobs take minutes to hours. */
@@ -56,7 +60,7 @@ class TrainingMetrics {
 
     private final MeterRegistry registry;
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
-    private final Map<Variant, Value> examplesPerSecond = new ConcurrentHashMap<>();
+    private final Map<VariantOnDevice, Value> examplesPerSecond = new ConcurrentHashMap<>();
 
     TrainingMetrics(MeterRegistry registry, IntSupplier queueLength, IntSupplier runningJobs) {
         this.registry = registry;
@@ -82,7 +86,7 @@ class TrainingMetrics {
 
     @EventListener
     void started(JobStarted event) {
-        job(event.jobId(), event.variant());
+        job(event.jobId(), event.variant(), event.device());
     }
 
     @EventListener
@@ -94,16 +98,17 @@ class TrainingMetrics {
     void epochFinished(JobEpochFinished event) {
         EpochMetrics metrics = event.metrics();
         epochDuration(event.variant()).record(Duration.ofNanos(Math.round(metrics.seconds() * 1e9)));
-        examplesPerSecond.computeIfAbsent(event.variant(), variant -> {
+        // registered at start; a job whose start was not seen gets its gauges here
+        RunningJob job = job(event.jobId(), event.variant(), UNKNOWN_DEVICE);
+        examplesPerSecond.computeIfAbsent(new VariantOnDevice(event.variant(), job.device), key -> {
             Value value = new Value(Double.NaN);
             Gauge.builder(EXAMPLES_PER_SECOND, value, Value::get).strongReference(true)
-                    .tag("variant", variant.id())
-                    .description("training examples per second in the last finished epoch of the variant")
+                    .tags("variant", key.variant().id(), "device", key.device())
+                    .description("training examples per second in the last finished epoch of the variant on the device")
                     .register(registry);
             return value;
         }).set(metrics.examplesPerSecond());
-        // registered at start; a job whose start was not seen gets its gauges here
-        job(event.jobId(), event.variant()).update(metrics);
+        job.update(metrics);
     }
 
     @EventListener
@@ -150,8 +155,11 @@ class TrainingMetrics {
                 .description("wall time of an epoch, evaluation included").register(registry);
     }
 
-    private RunningJob job(UUID id, Variant variant) {
-        return running.computeIfAbsent(id, key -> new RunningJob(registry, id, variant));
+    private RunningJob job(UUID id, Variant variant, String device) {
+        return running.computeIfAbsent(id, key -> new RunningJob(registry, id, variant, device));
+    }
+
+    private record VariantOnDevice(Variant variant, String device) {
     }
 
     /** The gauges of one running job and the values behind them. */
@@ -161,10 +169,12 @@ class TrainingMetrics {
         private volatile double loss = Double.NaN;
         private volatile double trainAccuracy = Double.NaN;
         private volatile double testAccuracy = Double.NaN;
+        private final String device;
         private final List<Meter> meters;
 
-        RunningJob(MeterRegistry registry, UUID id, Variant variant) {
-            Tags tags = Tags.of("job_id", id.toString(), "variant", variant.id());
+        RunningJob(MeterRegistry registry, UUID id, Variant variant, String device) {
+            this.device = device;
+            Tags tags = Tags.of("job_id", id.toString(), "variant", variant.id(), "device", device);
             meters = List.of(
                     gauge(registry, JOB_EPOCH, tags, job -> job.epoch, "epochs the running job has finished"),
                     gauge(registry, JOB_LOSS, tags, job -> job.loss, "training loss of the job's last epoch"),

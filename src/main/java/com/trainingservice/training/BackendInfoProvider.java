@@ -1,9 +1,6 @@
 package com.trainingservice.training;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -11,9 +8,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * ND4J's backend, BLAS and threads, asked once and kept: the first {@link #get()} initialises ND4J if nothing
- * has yet (about a second: it loads the natives), later calls return the same answer. A backend that failed to
- * load does not come back without a restart, so a failure is kept too.
+ * ND4J's backend and devices, checked once ({@link BackendCheck}) and kept: the first call initialises ND4J (about a
+ * second: it loads the natives) and runs the self-test on every device; later calls return the same answer. A
+ * backend that failed to load does not come back without a restart, so a failure is kept too.
  *
  * <p>In the application this happens once at start-up, before the web server takes requests: ND4J's and
  * JavaCPP's native loading in one thread, not raced by a health check and a Prometheus scrape (which reads
@@ -24,76 +21,62 @@ public class BackendInfoProvider implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(BackendInfoProvider.class);
 
-    private final Supplier<BackendInfo> probe;
-    private volatile BackendInfo info;
-    private volatile RuntimeException failure;
+    private final ComputeBackend backend;
+    private final DeviceProperties properties;
+    private volatile BackendStatus status;
 
     @Autowired
-    public BackendInfoProvider() {
-        this(BackendInfoProvider::probeNd4j);
+    public BackendInfoProvider(DeviceProperties properties) {
+        this(new Nd4jComputeBackend(), properties);
     }
 
-    BackendInfoProvider(Supplier<BackendInfo> probe) {
-        this.probe = Objects.requireNonNull(probe, "probe");
+    BackendInfoProvider(ComputeBackend backend, DeviceProperties properties) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.properties = Objects.requireNonNull(properties, "properties");
     }
 
     @Override
     public void afterSingletonsInstantiated() {
-        try {
-            BackendInfo backend = get();
-            log.info("ND4J backend {} ({} BLAS, {} OpenMP threads, {} cores)", backend.backend(), backend.blasVendor(),
-                    backend.ompThreads(), backend.cores());
-        } catch (RuntimeException e) {
-            log.warn("ND4J could not be initialised; training and predict will fail: {}", e.toString());
+        BackendStatus checked = status();
+        if (!checked.ready()) {
+            log.error("training cannot run: {}", checked.problem());
+            return;
+        }
+        BackendInfo info = checked.info();
+        log.info("ND4J backend {} ({} BLAS, {} OpenMP threads, {} cores); training on {}", info.backend(),
+                info.blasVendor(), info.ompThreads(), info.cores(),
+                checked.usable().stream().map(ComputeDevice::describe).toList());
+        checked.unusable().forEach((device, reason) -> log.warn("device {} is not used: {}", device, reason));
+        if (checked.fallback() != null) {
+            log.warn("{}", checked.fallback());
         }
     }
 
-    /** @throws RuntimeException why ND4J could not be initialised (the same one every time) */
-    public BackendInfo get() {
-        BackendInfo known = info;
+    /** What jobs may train on, or why nothing can. */
+    public BackendStatus status() {
+        BackendStatus known = status;
         if (known != null) {
             return known;
         }
         synchronized (this) {
-            if (info == null && failure == null) {
-                try {
-                    info = probe.get();
-                } catch (RuntimeException | LinkageError e) {
-                    failure = e instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException("ND4J could not be initialised: " + e, e);
-                }
+            if (status == null) {
+                status = new BackendCheck(backend, properties).run();
             }
-            if (failure != null) {
-                throw failure;
-            }
-            return info;
+            return status;
         }
     }
 
-    static BackendInfo probeNd4j() {
-        Map<Object, Object> environment = Nd4j.getExecutioner().getEnvironmentInformation();
-        int cores = intValue(environment.get("cores"), Runtime.getRuntime().availableProcessors());
-        return new BackendInfo(
-                String.valueOf(environment.getOrDefault("backend", Devices.current().toUpperCase())),
-                String.valueOf(environment.getOrDefault("blas.vendor", "unknown")),
-                intValue(environment.get("omp.threads"), Nd4j.getEnvironment().maxThreads()),
-                intValue(environment.get("blas.threads"), -1),
-                cores,
-                Nd4j.getAffinityManager().getNumberOfDevices(),
-                CpuFeatures.detect());
+    /** @throws IllegalStateException why ND4J could not be initialised (the same reason every time) */
+    public BackendInfo get() {
+        BackendStatus checked = status();
+        if (checked.info() == null) {
+            throw new IllegalStateException(checked.problem());
+        }
+        return checked.info();
     }
 
-    private static int intValue(Object value, int fallback) {
-        if (value instanceof Number number) {
-            return number.intValue();
-        }
-        if (value != null) {
-            try {
-                return Integer.parseInt(value.toString().trim());
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }
-        return fallback;
+    /** The pool of the devices that passed the check, binding each run's thread through ND4J. */
+    public DevicePool devicePool() {
+        return new DevicePool(status(), backend::bind);
     }
 }

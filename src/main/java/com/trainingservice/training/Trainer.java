@@ -29,10 +29,17 @@ public class Trainer {
 
     private final Supplier<FashionMnist> dataSet;
     private final int evaluationBatchSize;
+    private final DevicePool devices;
 
+    /** Trains on the CPU, unchecked: for tests and tools. */
     public Trainer(Supplier<FashionMnist> dataSet, TrainingProperties properties) {
+        this(dataSet, properties, DevicePool.sharedCpu());
+    }
+
+    public Trainer(Supplier<FashionMnist> dataSet, TrainingProperties properties, DevicePool devices) {
         this.dataSet = Objects.requireNonNull(dataSet);
         this.evaluationBatchSize = properties.evaluationBatchSize();
+        this.devices = Objects.requireNonNull(devices);
     }
 
     /** A run from scratch: {@link #train(TrainingSpec, TrainingCheckpoint, TrainingObserver)} without a checkpoint. */
@@ -48,9 +55,17 @@ public class Trainer {
      * @param resumeFrom where an earlier run of the same spec stopped; null to start from scratch
      * @return the epochs trained by this call, and the model after the spec's last epoch
      * @throws TrainingCancelledException when the observer asked to stop
-     * @throws TrainingFailedException when training cannot go on (a non-finite loss)
+     * @throws TrainingFailedException when training cannot go on (a non-finite loss, no device to train on)
      */
     public TrainingResult train(TrainingSpec spec, TrainingCheckpoint resumeFrom, TrainingObserver observer) {
+        // the whole run holds one device, its thread bound to it: a GPU is never shared by two runs
+        try (DeviceLease lease = devices.acquire(observer::isCancellationRequested)) {
+            return trainOn(lease.device().id(), spec, resumeFrom, observer);
+        }
+    }
+
+    private TrainingResult trainOn(String device, TrainingSpec spec, TrainingCheckpoint resumeFrom,
+                                   TrainingObserver observer) {
         Objects.requireNonNull(spec.seed(), "seed");
         Objects.requireNonNull(spec.trainExamples(), "trainExamples");
         if (resumeFrom != null && resumeFrom.epochsDone() > spec.epochs()) {
@@ -58,7 +73,6 @@ public class Trainer {
                     + " of a spec with " + spec.epochs() + " epochs");
         }
         FashionMnist data = dataSet.get();
-        String device = Devices.current();
         observer.started(device);
 
         ShuffledSubset examples = ShuffledSubset.of(data.train().count(), spec.trainExamples(), spec.seed());

@@ -8,7 +8,12 @@ import org.springframework.context.annotation.Configuration;
 class TrainingConfiguration {
 
     @Bean
-    Trainer trainer(FashionMnistProvider dataSet, TrainingProperties properties) {
-        return new Trainer(dataSet::get, properties);
+    DevicePool devicePool(BackendInfoProvider backend) {
+        return backend.devicePool();
+    }
+
+    @Bean
+    Trainer trainer(FashionMnistProvider dataSet, TrainingProperties properties, DevicePool devices) {
+        return new Trainer(dataSet::get, properties, devices);
     }
 }

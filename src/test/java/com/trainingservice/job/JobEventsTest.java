@@ -54,7 +54,7 @@ class JobEventsTest {
     private final JobEvents events = new JobEvents(store, Duration.ofMillis(10), Duration.ofHours(1));
     private final Job job = new Job(UUID.randomUUID(), Job.ANONYMOUS,
             new TrainingSpec(Variant.LENET, 0.1, 3, 64, 1L, 600, Duration.ofHours(1)), JobState.QUEUED, clock.instant(),
-            null, null, null, 0, 0, 0, 0, null, false, null, null, null);
+            null, null, null, 0, 0, 0, 0, null, false, null, null, null, null);
     private final UUID token = UUID.randomUUID();
     private final List<MvcResult> streams = new ArrayList<>();
 
@@ -107,6 +107,21 @@ class JobEventsTest {
         assertThat(isComplete(stream)).as("the stream ends with the job").isTrue();
         await().untilAsserted(() -> assertThat(events.subscribers(job.id())).isZero());
         mvc.perform(asyncDispatch(stream)).andExpect(status().isOk());
+    }
+
+    @Test
+    void aSubscriberSeesTheDeviceTheRunHoldsAndALaterOneFindsItInTheState() throws Exception {
+        MvcResult early = subscribe();
+        start();
+        ranOn("cuda:1");
+        finishEpoch(1);
+        MvcResult late = subscribe();
+
+        assertThat(events(early)).extracting(Event::name, Event::id).containsExactly(
+                tuple("state", "QUEUED"), tuple("state", "RUNNING"), tuple("device", "cuda:1"), tuple("epoch", "1"));
+        assertThat(events(late)).extracting(Event::name, Event::id)
+                .containsExactly(tuple("device", "cuda:1"), tuple("epoch", "1"), tuple("state", "RUNNING"));
+        assertThat(events(late).get(2).data().get("device").asString()).isEqualTo("cuda:1");
     }
 
     @Test
@@ -206,6 +221,11 @@ class JobEventsTest {
         awaitState(JobState.RUNNING);
     }
 
+    private void ranOn(String device) {
+        store.ranOn(job.id(), token, device);
+        await().atMost(Duration.ofSeconds(5)).until(() -> streams.stream().allMatch(stream -> seen(stream, "device", device)));
+    }
+
     private void finishEpoch(int epoch) {
         EpochMetrics metrics = new EpochMetrics(epoch, 0.5 / epoch, 0.6, 0.7, 1000, 2);
         store.recordEpoch(job.id(), token, metrics, new TrainingCheckpoint(epoch, new byte[] {1}, 1, 1), Duration.ZERO,
@@ -214,7 +234,8 @@ class JobEventsTest {
     }
 
     private void succeed() {
-        store.succeed(job.id(), token, new JobResult(0.1, 0.9, 0.75, 1000, "cpu"), new byte[] {1}, 3, false,
+        // the device is the run's (ranOn), not the result's
+        store.succeed(job.id(), token, new JobResult(0.1, 0.9, 0.75, 1000, null), new byte[] {1}, 3, false,
                 Duration.ofSeconds(1), clock.instant());
         awaitState(JobState.SUCCEEDED);
     }
@@ -264,11 +285,15 @@ class JobEventsTest {
 
     /**
      * One server-sent event; {@code id} is what tells events apart in assertions: the epoch number of an
-     * {@code epoch}, the job's state of a {@code state}.
+     * {@code epoch}, the job's state of a {@code state}, the device of a {@code device}.
      */
     record Event(String name, JsonNode data) {
         String id() {
-            return name.equals(JobEvents.EPOCH) ? data.get("epoch").asString() : data.get("state").asString();
+            return switch (name) {
+                case JobEvents.EPOCH -> data.get("epoch").asString();
+                case JobEvents.DEVICE -> data.get("device").asString();
+                default -> data.get("state").asString();
+            };
         }
     }
 

@@ -68,7 +68,7 @@ class JobLifecycleTest {
         JobEnded ended = (JobEnded) events.get(events.size() - 1);
         assertThat(ended.state()).isEqualTo(expected);
         if (ran) {
-            assertThat(events).contains(new JobStarted(id, Variant.LENET_BN));
+            assertThat(events).contains(new JobStarted(id, Variant.LENET_BN, "cpu"));
             assertThat(ended.runTime()).isPositive().isLessThan(Duration.ofSeconds(20));
         } else {
             assertThat(events).noneMatch(JobStarted.class::isInstance);
@@ -87,7 +87,7 @@ class JobLifecycleTest {
         // 1000 examples in minibatches of 256: the fourth has the remaining 232
         List<Object> expected = List.of(
                 new JobSubmitted(first, Variant.LENET_BN),
-                new JobStarted(first, Variant.LENET_BN),
+                new JobStarted(first, Variant.LENET_BN, "cpu"),
                 new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 256),
                 new JobProgressed(first, Variant.LENET_BN, 256), new JobProgressed(first, Variant.LENET_BN, 232),
                 new JobEpochFinished(first, Variant.LENET_BN, epochs.get(0)),
@@ -100,7 +100,7 @@ class JobLifecycleTest {
         assertEndedOnce(second, JobState.SUCCEEDED, true);
         // one slot: the second job starts after the first has ended
         assertThat(rig.published.indexOf(new JobAttemptEnded(first, Variant.LENET_BN)))
-                .isLessThan(rig.published.indexOf(new JobStarted(second, Variant.LENET_BN)));
+                .isLessThan(rig.published.indexOf(new JobStarted(second, Variant.LENET_BN, "cpu")));
     }
 
     @Test

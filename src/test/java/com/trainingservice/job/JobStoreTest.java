@@ -53,7 +53,7 @@ class JobStoreTest {
     private static Job queued(String owner, Instant createdAt) {
         return new Job(UUID.randomUUID(), owner, new TrainingSpec(Variant.LENET_BN_SCRATCH, 0.9, 3, 256, 42L, 6000,
                 Duration.ofMinutes(30)), JobState.QUEUED, createdAt, null, null, null, 0, 0, 0, 0, null, false, null,
-                null, null);
+                null, null, null);
     }
 
     @ParameterizedTest(name = "{0}")

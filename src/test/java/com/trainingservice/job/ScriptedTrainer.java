@@ -29,6 +29,8 @@ class ScriptedTrainer extends Trainer {
     volatile Function<TrainingSpec, RuntimeException> failure = spec -> null;
     /** Minibatches of later epochs wait (stopping when asked to) until the test raises it. */
     volatile int epochsToRun = Integer.MAX_VALUE;
+    /** The device the runs report holding. */
+    volatile String device = "cpu";
 
     ScriptedTrainer() {
         super(() -> {
@@ -45,7 +47,7 @@ class ScriptedTrainer extends Trainer {
         started.add(spec.learningRate());
         int after = resumeFrom == null ? 0 : resumeFrom.epochsDone();
         resumedAfter.add(after);
-        observer.started("cpu");
+        observer.started(device);
         RuntimeException error = failure.apply(spec);
         if (error != null) {
             throw error;
@@ -60,7 +62,7 @@ class ScriptedTrainer extends Trainer {
             epochs.add(metrics);
             observer.epochFinished(metrics, new TrainingCheckpoint(epoch, new byte[] {(byte) epoch}, epoch, epoch * 1000L));
         }
-        return new TrainingResult(epochs, 1000, "cpu", new byte[] {1, 2, 3});
+        return new TrainingResult(epochs, 1000, device, new byte[] {1, 2, 3});
     }
 
     /** Like a real minibatch loop, a cancelled run stops before its next step. */

@@ -75,14 +75,14 @@ class PrometheusEndpointTest {
         HttpResponse<String> unknown = http.send(predictUnknown, HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
         UUID job = UUID.randomUUID();
-        publisher.publishEvent(new JobStarted(job, Variant.LENET));
+        publisher.publishEvent(new JobStarted(job, Variant.LENET, "cuda:1"));
         publisher.publishEvent(new JobEpochFinished(job, Variant.LENET, new EpochMetrics(1, 0.5, 0.8, 0.75, 1234, 20)));
 
         String running = scrape();
         assertThat(running).contains("predict_errors_total{reason=\"not_found\"} 1.0",
-                "training_job_test_accuracy{job_id=\"" + job + "\",variant=\"lenet\"} 0.75",
-                "training_job_epoch{job_id=\"" + job + "\",variant=\"lenet\"} 1.0",
-                "training_examples_per_second{variant=\"lenet\"} 1234.0");
+                "training_job_test_accuracy{device=\"cuda:1\",job_id=\"" + job + "\",variant=\"lenet\"} 0.75",
+                "training_job_epoch{device=\"cuda:1\",job_id=\"" + job + "\",variant=\"lenet\"} 1.0",
+                "training_examples_per_second{device=\"cuda:1\",variant=\"lenet\"} 1234.0");
 
         publisher.publishEvent(new JobEnded(job, Variant.LENET, JobState.SUCCEEDED, Duration.ofSeconds(21)));
         publisher.publishEvent(new JobAttemptEnded(job, Variant.LENET));

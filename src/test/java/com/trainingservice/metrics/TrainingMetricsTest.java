@@ -68,12 +68,12 @@ class TrainingMetricsTest {
         assertThat(registry.get(TrainingMetrics.SUBMITTED).tag("variant", "lenet").counter().count()).isZero();
         assertThat(perJobGauges(id)).as("not while queued").isEmpty();
 
-        metrics.started(new JobStarted(id, VARIANT));
+        metrics.started(new JobStarted(id, VARIANT, "cuda:1"));
         assertThat(perJobGauges(id)).hasSize(4);
         assertThat(gauge(TrainingMetrics.JOB_EPOCH, id)).isZero();
         assertThat(gauge(TrainingMetrics.JOB_LOSS, id)).as("no epoch yet").isNaN();
         assertThat(registry.get(TrainingMetrics.JOB_LOSS).tag("job_id", id.toString()).tag("variant", "lenet-bn")
-                .gauge()).isNotNull();
+                .tag("device", "cuda:1").gauge()).isNotNull();
 
         for (int epoch = 1; epoch <= 2; epoch++) {
             for (int examples : new int[] {256, 256, 256, 232}) {
@@ -87,8 +87,8 @@ class TrainingMetricsTest {
             assertThat(gauge(TrainingMetrics.JOB_TEST_ACCURACY, id)).isEqualTo(0.4 + epoch / 10.0);
         }
         assertThat(registry.get(TrainingMetrics.EXAMPLES).tag("variant", "lenet-bn").counter().count()).isEqualTo(2000);
-        assertThat(registry.get(TrainingMetrics.EXAMPLES_PER_SECOND).tag("variant", "lenet-bn").gauge().value())
-                .as("the last epoch's").isEqualTo(2000);
+        assertThat(registry.get(TrainingMetrics.EXAMPLES_PER_SECOND).tag("variant", "lenet-bn").tag("device", "cuda:1")
+                .gauge().value()).as("the last epoch's").isEqualTo(2000);
         Timer epochs = registry.get(TrainingMetrics.EPOCH_DURATION).tag("variant", "lenet-bn").timer();
         assertThat(epochs.count()).isEqualTo(2);
         assertThat(epochs.totalTime(TimeUnit.SECONDS)).isEqualTo(15.0);
@@ -120,7 +120,7 @@ class TrainingMetricsTest {
         UUID other = UUID.randomUUID();
         for (UUID id : List.of(failing, cancelled, other)) {
             metrics.submitted(new JobSubmitted(id, Variant.LENET_BN_SCRATCH));
-            metrics.started(new JobStarted(id, Variant.LENET_BN_SCRATCH));
+            metrics.started(new JobStarted(id, Variant.LENET_BN_SCRATCH, "cpu"));
         }
         metrics.epochFinished(new JobEpochFinished(failing, Variant.LENET_BN_SCRATCH,
                 new EpochMetrics(1, 2.3, 0.1, 0.1, 500, 30)));
@@ -156,6 +156,8 @@ class TrainingMetricsTest {
         UUID id = UUID.randomUUID();
         metrics.epochFinished(new JobEpochFinished(id, VARIANT, new EpochMetrics(1, 0.7, 0.75, 0.8, 900, 12)));
         assertThat(gauge(TrainingMetrics.JOB_TEST_ACCURACY, id)).isEqualTo(0.8);
+        assertThat(registry.get(TrainingMetrics.JOB_TEST_ACCURACY).tag("job_id", id.toString()).gauge().getId()
+                .getTag("device")).isEqualTo(TrainingMetrics.UNKNOWN_DEVICE);
 
         metrics.ended(new JobEnded(id, VARIANT, JobState.SUCCEEDED, Duration.ofSeconds(12)));
         metrics.attemptEnded(new JobAttemptEnded(id, VARIANT));
@@ -165,11 +167,29 @@ class TrainingMetricsTest {
     @Test
     void aJobThatGoesOnElsewhereLosesItsGaugesHereButIsNotCountedAsFinished() {
         UUID id = UUID.randomUUID();
-        metrics.started(new JobStarted(id, VARIANT));
+        metrics.started(new JobStarted(id, VARIANT, "cpu"));
         metrics.attemptEnded(new JobAttemptEnded(id, VARIANT));
 
         assertThat(perJobGauges(id)).isEmpty();
         assertThat(finished(VARIANT, "SUCCEEDED")).isZero();
+    }
+
+    @Test
+    void jobsOnTwoGpusKeepTheirOwnExamplesPerSecond() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        metrics.started(new JobStarted(first, VARIANT, "cuda:0"));
+        metrics.started(new JobStarted(second, VARIANT, "cuda:1"));
+
+        metrics.epochFinished(new JobEpochFinished(first, VARIANT, new EpochMetrics(1, 0.7, 0.75, 0.8, 9000, 12)));
+        metrics.epochFinished(new JobEpochFinished(second, VARIANT, new EpochMetrics(1, 0.7, 0.75, 0.8, 7000, 12)));
+
+        assertThat(registry.get(TrainingMetrics.EXAMPLES_PER_SECOND).tag("device", "cuda:0").gauge().value())
+                .isEqualTo(9000);
+        assertThat(registry.get(TrainingMetrics.EXAMPLES_PER_SECOND).tag("device", "cuda:1").gauge().value())
+                .isEqualTo(7000);
+        assertThat(registry.get(TrainingMetrics.JOB_EPOCH).tag("device", "cuda:1").gauge().getId().getTag("job_id"))
+                .isEqualTo(second.toString());
     }
 
     private List<Meter> perJobGauges(UUID id) {

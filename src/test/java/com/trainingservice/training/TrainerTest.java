@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 /** Training on a slice of the real data (4,096 training and 500 test images), so each run takes seconds. */
 class TrainerTest {
 
+    private static com.trainingservice.training.data.FashionMnist data;
     private static Trainer trainer;
 
     @BeforeAll
     static void sliceData() {
-        var data = TestData.slice(4096, 500);
+        data = TestData.slice(4096, 500);
         trainer = new Trainer(() -> data, new TrainingProperties(250));
     }
 
@@ -123,5 +124,54 @@ class TrainerTest {
                 .isInstanceOf(TrainingFailedException.class)
                 .hasMessageContaining("loss became")
                 .hasMessageContaining("learning rate");
+    }
+
+    @Test
+    void aRunHoldsItsDeviceBoundToItsThreadAndReportsIt() {
+        BackendInfo info = FakeComputeBackend.cuda(1, "8.6");
+        FakeComputeBackend backend = FakeComputeBackend.of(info);
+        DevicePool pool = new DevicePool(new BackendStatus(info, info.computeDevices(), java.util.Map.of(), null, null),
+                backend::bind);
+        Trainer onGpu = new Trainer(() -> data, new TrainingProperties(250), pool);
+        List<String> started = new ArrayList<>();
+        List<Integer> freeWhileTraining = new ArrayList<>();
+
+        TrainingResult result = onGpu.train(spec(Variant.LENET, 256, 1, 3), new TrainingObserver() {
+            @Override
+            public void started(String device) {
+                started.add(device);
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batchesDone, int batchesPerEpoch) {
+                freeWhileTraining.add(pool.freeGpus());
+            }
+        });
+
+        // the fake binds nothing: the network trains on the CPU, named as the device it was given
+        assertThat(result.device()).isEqualTo("cuda:0");
+        assertThat(started).containsExactly("cuda:0");
+        assertThat(backend.bound).containsExactly("cuda:0@" + Thread.currentThread().getName());
+        assertThat(freeWhileTraining).isNotEmpty().containsOnly(0);
+        assertThat(pool.freeGpus()).as("given back").isEqualTo(1);
+    }
+
+    @Test
+    void withNoDeviceToTrainOnARunFailsAtOnceWithTheReason() {
+        BackendStatus down = new BackendStatus(null, List.of(), java.util.Map.of(), null,
+                "ND4J could not be initialised: no jnind4jcuda");
+        Trainer nowhere = new Trainer(() -> {
+            throw new AssertionError("the data set is not even loaded");
+        }, new TrainingProperties(250), new DevicePool(down, device -> { }));
+        List<String> started = new ArrayList<>();
+
+        assertThatThrownBy(() -> nowhere.train(spec(Variant.LENET, 256, 1, 3), new TrainingObserver() {
+            @Override
+            public void started(String device) {
+                started.add(device);
+            }
+        })).isInstanceOf(TrainingFailedException.class)
+                .hasMessage("no device to train on: ND4J could not be initialised: no jnind4jcuda");
+        assertThat(started).isEmpty();
     }
 }
