@@ -3,6 +3,10 @@ package com.trainingservice.training;
 import com.trainingservice.training.data.FashionMnist;
 import com.trainingservice.training.network.LeNetFactory;
 import com.trainingservice.training.network.OneDnnHelpers;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,6 +22,8 @@ import java.util.Locale;
 public final class TrainingSpeedBenchmark {
 
     private static final int WARM_UP_EXAMPLES = 1024;
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private TrainingSpeedBenchmark() {
     }
@@ -41,15 +47,44 @@ public final class TrainingSpeedBenchmark {
         new Trainer(() -> warmUpData, properties).train(
                 new TrainingSpec(variant, 0.9, 1, batchSize, 1L, WARM_UP_EXAMPLES), new TrainingObserver() { });
 
+        CpuTimeObserver cpuTime = new CpuTimeObserver();
         TrainingResult result = new Trainer(() -> data, properties).train(
-                new TrainingSpec(variant, 0.9, epochs, batchSize, 42L, examples), new TrainingObserver() { });
+                new TrainingSpec(variant, 0.9, epochs, batchSize, 42L, examples), cpuTime);
         for (EpochMetrics epoch : result.epochs()) {
             System.out.println(String.format(Locale.ROOT,
-                    "RESULT variant=%s examples=%d batch=%d epoch=%d examplesPerSecond=%.1f loss=%.4f trainAccuracy=%.4f"
-                            + " testAccuracy=%.4f epochSeconds=%.2f helpers=%s build=%s",
-                    variant.id(), examples, batchSize, epoch.epoch(), epoch.examplesPerSecond(), epoch.loss(),
+                    "RESULT variant=%s examples=%d batch=%d epoch=%d examplesPerSecond=%.1f cpuExamplesPerSecond=%.1f"
+                            + " loss=%.4f trainAccuracy=%.4f testAccuracy=%.4f epochSeconds=%.2f helpers=%s build=%s",
+                    variant.id(), examples, batchSize, epoch.epoch(), epoch.examplesPerSecond(),
+                    examples / cpuTime.trainingCpuSeconds.get(epoch.epoch() - 1), epoch.loss(),
                     epoch.trainAccuracy(), epoch.testAccuracy(), epoch.seconds(), helpers.enabled(), helpers.nativeBuild()));
         }
         System.exit(0);
+    }
+
+    /**
+     * CPU seconds of the process (all threads) in each epoch's training steps: less sensitive than wall time to
+     * other processes on a shared machine, for comparing two versions of our code (not for the PyTorch ratio).
+     */
+    private static final class CpuTimeObserver implements TrainingObserver {
+
+        final List<Double> trainingCpuSeconds = new ArrayList<>();
+        private long epochStart;
+
+        @Override
+        public void started(String device) {
+            epochStart = OS.getProcessCpuTime();
+        }
+
+        @Override
+        public void batchFinished(int epoch, int batchesDone, int batchesPerEpoch) {
+            if (batchesDone == batchesPerEpoch) {
+                trainingCpuSeconds.add((OS.getProcessCpuTime() - epochStart) / 1e9);
+            }
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics metrics) {
+            epochStart = OS.getProcessCpuTime();
+        }
     }
 }
