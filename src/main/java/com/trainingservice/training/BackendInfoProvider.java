@@ -1,8 +1,12 @@
 package com.trainingservice.training;
 
+import com.trainingservice.training.network.LeNetFactory;
+import com.trainingservice.training.network.OneDnnHelpers;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +47,24 @@ public class BackendInfoProvider implements SmartInitializingSingleton {
             BackendInfo backend = get();
             log.info("ND4J backend {} ({} BLAS, {} OpenMP threads, {} cores)", backend.backend(), backend.blasVendor(),
                     backend.ompThreads(), backend.cores());
+            logLayerHelpers();
         } catch (RuntimeException e) {
             log.warn("ND4J could not be initialised; training and predict will fail: {}", e.toString());
+        }
+    }
+
+    /** Which layers of each variant run through oneDNN (OneDnnHelpers warns by itself when none can). */
+    private static void logLayerHelpers() {
+        OneDnnHelpers.Status helpers = OneDnnHelpers.configure();
+        if (helpers.enabled()) {
+            String layers = Arrays.stream(Variant.values())
+                    .map(variant -> variant.id() + " " + OneDnnHelpers.layersWithHelpers(LeNetFactory.build(variant, 0L)))
+                    .collect(Collectors.joining(", "));
+            log.info("oneDNN layer helpers on ({}): {}", helpers.nativeBuild(), layers);
+        }
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            log.info("OMP_WAIT_POLICY is not set: OpenMP threads spin while idle; OMP_WAIT_POLICY=PASSIVE in the "
+                    + "service's environment trains faster on few cores and leaves CPU to predict");
         }
     }
 

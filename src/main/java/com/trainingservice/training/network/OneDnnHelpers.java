@@ -44,7 +44,7 @@ public final class OneDnnHelpers {
     /** Turns the helpers on if they can work here (once; later calls return the first answer). Never throws. */
     public static synchronized Status configure() {
         if (status == null) {
-            status = decide();
+            status = decide(Environment.ND4J);
             if (status.enabled()) {
                 log.debug("oneDNN layer helpers enabled ({})", status.nativeBuild());
             }
@@ -63,24 +63,62 @@ public final class OneDnnHelpers {
         return names;
     }
 
-    private static Status decide() {
+    /** What {@link #decide} asks of ND4J and DL4J; any of it may throw when the natives cannot load. */
+    interface Environment {
+        /** "CPU" or "CUDA". */
+        String backend();
+
+        /** libnd4j's build information, which names HAVE_ONEDNN in oneDNN builds. */
+        String buildInfo();
+
+        /** The directory the natives were loaded from, e.g. linux-x86_64-onednn. */
+        String nativeBuild();
+
+        /** DL4J's own check, through our Nd4jCpu$Environment bridge; asked with the property already false. */
+        boolean dl4jSeesOneDnn();
+
+        Environment ND4J = new Environment() {
+            @Override
+            public String backend() {
+                return Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "");
+            }
+
+            @Override
+            public String buildInfo() {
+                return NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+            }
+
+            @Override
+            public String nativeBuild() {
+                return loadedNativeBuild();
+            }
+
+            @Override
+            public boolean dl4jSeesOneDnn() {
+                return BaseMKLDNNHelper.mklDnnEnabled();
+            }
+        };
+    }
+
+    /** Sets {@value #DISABLE_PROPERTY} to what works here and says why. */
+    static Status decide(Environment environment) {
         String nativeBuild = "unknown";
         if (Boolean.parseBoolean(System.getProperty(DISABLE_PROPERTY))) {
             log.info("oneDNN layer helpers turned off (-D{}=true): training runs DL4J's built-in layers", DISABLE_PROPERTY);
             return new Status(false, nativeBuild, DISABLE_PROPERTY + "=true");
         }
         try {
-            String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "");
+            String backend = environment.backend();
             if (!"CPU".equalsIgnoreCase(backend)) {
                 // oneDNN is CPU-only; on CUDA DL4J would look for cuDNN helpers, which are not on the classpath
                 return new Status(false, nativeBuild, "backend " + backend + " (oneDNN helpers are CPU-only)");
             }
-            nativeBuild = loadedNativeBuild();
-            if (!NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN")) {
+            nativeBuild = environment.nativeBuild();
+            if (!environment.buildInfo().contains("HAVE_ONEDNN")) {
                 return fallBack(nativeBuild, "ND4J's native build " + nativeBuild + " has no oneDNN");
             }
             System.setProperty(DISABLE_PROPERTY, "false");
-            if (!BaseMKLDNNHelper.mklDnnEnabled()) {
+            if (!environment.dl4jSeesOneDnn()) {
                 return fallBack(nativeBuild, "DL4J cannot reach ND4J's oneDNN switch (org.nd4j.nativeblas.Nd4jCpu"
                         + "$Environment) or ND4J disallows helpers");
             }
