@@ -2,6 +2,7 @@ package com.trainingservice.training.network;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -34,6 +35,9 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
             return centredGradientSums[channel];
         }
     }
+
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     final int offset;
     final int length;
@@ -108,9 +112,14 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
      * The arrays must have this one's layout.
      */
     void assignAffine(Layout layout, ChannelData u, double[] a, ChannelData v, double[] p, double[] q) {
+        inParallel(layout, (from, to) -> assignAffine(layout, from, to, u, a, v, p, q));
+    }
+
+    private void assignAffine(Layout layout, int fromExample, int toExample, ChannelData u, double[] a,
+                              ChannelData v, double[] p, double[] q) {
         int channels = layout.channels();
         int inner = layout.inner();
-        for (int n = 0; n < layout.examples(); n++) {
+        for (int n = fromExample; n < toExample; n++) {
             for (int c = 0; c < channels; c++) {
                 int row = (n * channels + c) * inner;
                 double ac = a[c];
@@ -135,16 +144,45 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
      */
     private Statistics sums(Layout layout, ChannelData gradient) {
         int channels = layout.channels();
-        int inner = layout.inner();
         double[] shift = new double[channels];
         for (int c = 0; c < channels; c++) {
-            shift[c] = get(offset + c * inner);
+            shift[c] = get(offset + c * layout.inner());
         }
-        double[] sum = new double[channels];
-        double[] sumOfSquares = new double[channels];
-        double[] gradientSum = gradient == null ? null : new double[channels];
-        double[] shiftedGradientSum = gradient == null ? null : new double[channels];
-        for (int n = 0; n < layout.examples(); n++) {
+        // partial sums per block of examples, added up in block order: the same result on every run
+        double[][][] partial = new double[blocks(layout)][][];
+        inParallel(layout, partial.length, (block, from, to) -> partial[block] = sums(layout, from, to, shift, gradient));
+        double[][] total = new double[4][channels];
+        for (double[][] block : partial) {
+            for (int k = 0; k < total.length; k++) {
+                for (int c = 0; c < channels; c++) {
+                    total[k][c] += block[k][c];
+                }
+            }
+        }
+        double[] sum = total[0];
+        double[] sumOfSquares = total[1];
+        double[] gradientSum = total[2];
+        double[] shiftedGradientSum = total[3];
+        double count = layout.perChannel();
+        double[] mean = new double[channels];
+        double[] variance = new double[channels];
+        double[] centred = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double shiftedMean = sum[c] / count;
+            mean[c] = shift[c] + shiftedMean;
+            variance[c] = Math.max(0.0, sumOfSquares[c] / count - shiftedMean * shiftedMean);
+            // sum(dy * (x - mean)) = sum(dy * (x - K)) - (mean - K) * sum(dy)
+            centred[c] = shiftedGradientSum[c] - shiftedMean * gradientSum[c];
+        }
+        return new Statistics(mean, variance, gradientSum, centred);
+    }
+
+    /** {sum(x - K), sum((x - K)^2), sum(dy), sum(dy * (x - K))} per channel over examples [from, to). */
+    private double[][] sums(Layout layout, int fromExample, int toExample, double[] shift, ChannelData gradient) {
+        int channels = layout.channels();
+        int inner = layout.inner();
+        double[][] sums = new double[4][channels];
+        for (int n = fromExample; n < toExample; n++) {
             for (int c = 0; c < channels; c++) {
                 int row = (n * channels + c) * inner;
                 double k = shift[c];
@@ -167,27 +205,45 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
                         g += dy;
                         gd += dy * d;
                     }
-                    gradientSum[c] += g;
-                    shiftedGradientSum[c] += gd;
+                    sums[2][c] += g;
+                    sums[3][c] += gd;
                 }
-                sum[c] += s;
-                sumOfSquares[c] += ss;
+                sums[0][c] += s;
+                sums[1][c] += ss;
             }
         }
-        double count = layout.perChannel();
-        double[] mean = new double[channels];
-        double[] variance = new double[channels];
-        double[] centred = gradient == null ? null : new double[channels];
-        for (int c = 0; c < channels; c++) {
-            double shiftedMean = sum[c] / count;
-            mean[c] = shift[c] + shiftedMean;
-            variance[c] = Math.max(0.0, sumOfSquares[c] / count - shiftedMean * shiftedMean);
-            if (gradient != null) {
-                // sum(dy * (x - mean)) = sum(dy * (x - K)) - (mean - K) * sum(dy)
-                centred[c] = shiftedGradientSum[c] - shiftedMean * gradientSum[c];
-            }
+        return sums;
+    }
+
+    private interface ExampleRange {
+        void run(int fromExample, int toExample);
+    }
+
+    private interface ExampleBlock {
+        void run(int block, int fromExample, int toExample);
+    }
+
+    /**
+     * Arrays of at least {@value #PARALLEL_ELEMENTS} elements go in one block of examples per core (ND4J's OpenMP
+     * threads sleep meanwhile, with OMP_WAIT_POLICY=PASSIVE); smaller ones in one block, in this thread.
+     */
+    private static int blocks(Layout layout) {
+        long elements = layout.perChannel() * layout.channels();
+        return elements < PARALLEL_ELEMENTS ? 1 : Math.min(CORES, layout.examples());
+    }
+
+    private static void inParallel(Layout layout, ExampleRange range) {
+        inParallel(layout, blocks(layout), (block, from, to) -> range.run(from, to));
+    }
+
+    private static void inParallel(Layout layout, int blocks, ExampleBlock work) {
+        int examples = layout.examples();
+        if (blocks == 1) {
+            work.run(0, 0, examples);
+            return;
         }
-        return new Statistics(mean, variance, gradientSum, centred);
+        IntStream.range(0, blocks).parallel()
+                .forEach(block -> work.run(block, block * examples / blocks, (block + 1) * examples / blocks));
     }
 
     static final class Floats extends ChannelData {
