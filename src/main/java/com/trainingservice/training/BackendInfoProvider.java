@@ -63,8 +63,9 @@ public class BackendInfoProvider implements SmartInitializingSingleton {
             log.info("oneDNN layer helpers on ({}): {}", helpers.nativeBuild(), layers);
         }
         if (System.getenv("OMP_WAIT_POLICY") == null) {
-            log.info("OMP_WAIT_POLICY is not set: OpenMP threads spin while idle; OMP_WAIT_POLICY=PASSIVE in the "
-                    + "service's environment trains faster on few cores and leaves CPU to predict");
+            log.warn("OMP_WAIT_POLICY is not set, so ND4J's OpenMP threads spin while idle: on a busy machine training "
+                    + "runs several times slower. Start the service with OMP_WAIT_POLICY=PASSIVE in its environment "
+                    + "(./mvnw spring-boot:run sets it; see README, Training speed)");
         }
     }
 
