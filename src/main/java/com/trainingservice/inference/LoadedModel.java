@@ -1,5 +1,6 @@
 package com.trainingservice.inference;
 
+import com.trainingservice.training.network.OneDnnHelpers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ final class LoadedModel {
     private int copies;
 
     LoadedModel(byte[] artifact, int maxCopies) {
+        OneDnnHelpers.configure();   // before the layers are created, which is when DL4J attaches helpers
         try {
             this.template = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(artifact), false);
         } catch (IOException e) {

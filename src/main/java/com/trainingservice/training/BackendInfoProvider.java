@@ -1,6 +1,10 @@
 package com.trainingservice.training;
 
+import com.trainingservice.training.network.LeNetFactory;
+import com.trainingservice.training.network.OneDnnHelpers;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -49,6 +53,23 @@ public class BackendInfoProvider implements SmartInitializingSingleton {
         checked.unusable().forEach((device, reason) -> log.warn("device {} is not used: {}", device, reason));
         if (checked.fallback() != null) {
             log.warn("{}", checked.fallback());
+        }
+        logLayerHelpers();
+    }
+
+    /** Which layers of each variant run through oneDNN (OneDnnHelpers warns by itself when none can). */
+    private static void logLayerHelpers() {
+        OneDnnHelpers.Status helpers = OneDnnHelpers.configure();
+        if (helpers.enabled()) {
+            String layers = Arrays.stream(Variant.values())
+                    .map(variant -> variant.id() + " " + OneDnnHelpers.layersWithHelpers(LeNetFactory.build(variant, 0L)))
+                    .collect(Collectors.joining(", "));
+            log.info("oneDNN layer helpers on ({}): {}", helpers.nativeBuild(), layers);
+        }
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            log.warn("OMP_WAIT_POLICY is not set, so ND4J's OpenMP threads spin while idle: on a busy machine training "
+                    + "runs several times slower. Start the service with OMP_WAIT_POLICY=PASSIVE in its environment "
+                    + "(./mvnw spring-boot:run sets it; see README, Training speed)");
         }
     }
 

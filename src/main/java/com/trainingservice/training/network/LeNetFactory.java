@@ -62,6 +62,11 @@ public final class LeNetFactory {
     public static final double BN_EPS = 1e-5;
     public static final double BN_MOMENTUM = 0.9;
 
+    static {
+        // before any layer is created: DL4J attaches its oneDNN helpers when a layer is instantiated
+        OneDnnHelpers.configure();
+    }
+
     private LeNetFactory() {
     }
 

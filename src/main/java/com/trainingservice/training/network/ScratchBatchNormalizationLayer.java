@@ -5,6 +5,7 @@ import static com.trainingservice.training.network.ScratchBatchNormalizationPara
 import static com.trainingservice.training.network.ScratchBatchNormalizationParamInitializer.RUNNING_MEAN;
 import static com.trainingservice.training.network.ScratchBatchNormalizationParamInitializer.RUNNING_VAR;
 
+import com.trainingservice.training.network.ChannelData.Layout;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,20 +15,12 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Our own batch normalisation (the reference's "from scratch" layer), forward and backward written with plain
- * ND4J ops: no DL4J batch-norm op or helper is used.
+ * Our own batch normalisation (the reference's "from scratch" layer), forward and backward written here: no DL4J
+ * batch-norm op or helper is used.
  *
  * <p>Input [N, F]: statistics per feature over N. Input NCHW [N, C, H, W]: statistics per channel over N, H, W.
- * In both cases the feature/channel axis is 1, so one code path serves both ranks.
  * <ul>
  *   <li>training: batch mean and <em>biased</em> batch variance, {@code x_hat = (x - mean) / sqrt(var + eps)},
  *       {@code y = gamma * x_hat + beta};</li>
@@ -40,16 +33,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *       optimiser subtracts from the parameters.</li>
  * </ul>
  *
- * <p>Backprop recomputes the batch statistics from the layer input instead of caching them from the forward
- * pass: the input is guaranteed valid during backprop in every workspace configuration, a cache is not, and the
- * cost (two reductions) is small next to the convolutions.
+ * <p>Speed: the layer is a handful of passes over the arrays ({@link ChannelData}) instead of a dozen ND4J ops
+ * (each a native call, several of them strided per-channel reductions, and small per-channel ops whose call
+ * overhead exceeded their work). Forward: one pass for the statistics, one writing {@code x * scale + shift};
+ * backward: one pass for the statistics and the two gradient sums, one writing {@code dx}. The per-channel
+ * arithmetic is in double; the only arrays allocated are the output and the input gradient, in DL4J's
+ * workspaces. Backprop recomputes the batch statistics from the input (in the pass it makes anyway) instead of
+ * keeping them from the forward pass, so it never depends on which forward pass ran last.
  */
 public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormalization> {
 
     /** The feature / channel axis for both [N, F] and NCHW input. */
     private static final int CHANNEL_AXIS = 1;
-    private static final int[] DENSE_REDUCTION_AXES = {0};
-    private static final int[] NCHW_REDUCTION_AXES = {0, 2, 3};
 
     public ScratchBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -63,81 +58,88 @@ public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormal
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray x = contiguous(input.castTo(dataType));
-        int[] axes = reductionAxes(x);
+        INDArray x = ChannelData.contiguous(input.castTo(dataType));
+        Layout layout = layout(x);
+        ChannelData in = ChannelData.of(x);
 
-        INDArray mean;
-        INDArray var;
+        double[] mean;
+        double[] var;
         if (training) {
-            mean = x.mean(axes);
-            var = biasedVariance(x, axes);
+            ChannelData.Statistics statistics = in.statistics(layout);
+            mean = statistics.mean();
+            var = statistics.variance();
         } else {
-            mean = getParam(RUNNING_MEAN);
-            var = getParam(RUNNING_VAR);
+            mean = ChannelData.of(getParam(RUNNING_MEAN)).toDoubles();
+            var = ChannelData.of(getParam(RUNNING_VAR)).toDoubles();
         }
-        INDArray invStd = inverseStd(var);
-
-        // gamma * (x - mean) * invStd + beta == x * scale + shift: two passes over the big array instead of four
-        // (PyTorch's CPU batch norm does the same).
-        INDArray scale = getParam(GAMMA).mul(invStd);
-        INDArray shift = getParam(BETA).sub(mean.mul(scale));
+        // gamma * (x - mean) / sqrt(var + eps) + beta == x * scale + shift: one pass over the big array
+        double[] gamma = ChannelData.of(getParam(GAMMA)).toDoubles();
+        double[] beta = ChannelData.of(getParam(BETA)).toDoubles();
+        double[] scale = new double[layout.channels()];
+        double[] shift = new double[layout.channels()];
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = gamma[c] * inverseStd(var[c]);
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        Nd4j.exec(new BroadcastMulOp(x, scale, out, CHANNEL_AXIS));
-        Nd4j.exec(new BroadcastAddOp(out, shift, out, CHANNEL_AXIS));
-        return out;
+        ChannelData.of(out).assignAffine(layout, in, scale, null, null, shift);
+        return ChannelData.written(out);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        INDArray x = contiguous(input.castTo(dataType));
-        INDArray dOut = contiguous(epsilon.castTo(dataType));
-        int[] axes = reductionAxes(x);
-        long perChannelCount = x.length() / x.size(CHANNEL_AXIS);   // N' = N (dense) or N*H*W (conv)
-        ScratchBatchNormalization conf = layerConf();
+        INDArray x = ChannelData.contiguous(input.castTo(dataType));
+        INDArray dOut = ChannelData.contiguous(epsilon.castTo(dataType));
+        Layout layout = layout(x);
+        ChannelData in = ChannelData.of(x);
+        ChannelData outGradient = ChannelData.of(dOut);
+        int channels = layout.channels();
+        long count = layout.perChannel();   // N' = N (dense) or N*H*W (conv)
 
-        // Backprop always follows a training-mode forward pass: batch statistics.
-        INDArray batchMean = x.mean(axes);
-        INDArray batchVar = biasedVariance(x, axes);
-        INDArray invStd = inverseStd(batchVar);
+        // Backprop always follows a training-mode forward pass: batch statistics, with
+        // sum(dOut) and sum(dOut * (x - shift)) from the same pass.
+        ChannelData.Statistics statistics = in.statisticsWithGradientSums(layout, outGradient);
+        double[] mean = statistics.mean();
+        double[] var = statistics.variance();
+        double[] gamma = ChannelData.of(getParam(GAMMA)).toDoubles();
 
-        INDArray xHat = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-        Nd4j.exec(new BroadcastSubOp(x, batchMean, xHat, CHANNEL_AXIS));
-        Nd4j.exec(new BroadcastMulOp(xHat, invStd, xHat, CHANNEL_AXIS));
-
-        // dL/dbeta = sum(dOut), dL/dgamma = sum(dOut * x_hat), summed over everything but the channel axis
-        INDArray dBeta = gradientViews.get(BETA);
-        INDArray dGamma = gradientViews.get(GAMMA);
-        dOut.sum(dBeta, axes);
-        INDArray work = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-        Nd4j.exec(new MulOp(dOut, xHat, work));
-        work.sum(dGamma, axes);
-
+        // dL/dbeta = sum(dOut), dL/dgamma = sum(dOut * x_hat) = invStd * sum(dOut * (x - mean)).
         // dx = invStd / N' * (N' * dxhat - sum(dxhat) - x_hat * sum(dxhat * x_hat)) with dxhat = gamma * dOut,
-        // i.e. dx = a * dOut + b * x_hat + c with per-channel a = gamma * invStd, b = -a * dGamma / N',
-        // c = -a * dBeta / N'.
-        INDArray a = getParam(GAMMA).mul(invStd);
-        INDArray b = a.mul(dGamma).divi(-perChannelCount);
-        INDArray c = a.mul(dBeta).divi(-perChannelCount);
-        Nd4j.exec(new BroadcastMulOp(xHat, b, work, CHANNEL_AXIS));
-        Nd4j.exec(new BroadcastAddOp(work, c, work, CHANNEL_AXIS));
+        // i.e. dx = a * dOut + p * x + q with per-channel a = gamma * invStd, p = -a * invStd * dGamma / N',
+        // q = -p * mean - a * dBeta / N'.
+        double[] dGamma = new double[channels];
+        double[] dBeta = statistics.gradientSum();
+        double[] a = new double[channels];
+        double[] p = new double[channels];
+        double[] q = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double invStd = inverseStd(var[c]);
+            dGamma[c] = invStd * statistics.centredGradientSum(c);
+            a[c] = gamma[c] * invStd;
+            p[c] = -a[c] * invStd * dGamma[c] / count;
+            q[c] = -p[c] * mean[c] - a[c] * dBeta[c] / count;
+        }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        Nd4j.exec(new BroadcastMulOp(dOut, a, dx, CHANNEL_AXIS));
-        dx.addi(work);
+        ChannelData.of(dx).assignAffine(layout, outGradient, a, in, p, q);
 
         // Running statistics: "gradient" = running - new running = (1 - momentum) * (running - batch)
-        double batchWeight = 1.0 - conf.getMomentum();
-        INDArray dRunningMean = gradientViews.get(RUNNING_MEAN);
-        INDArray dRunningVar = gradientViews.get(RUNNING_VAR);
-        dRunningMean.assign(getParam(RUNNING_MEAN)).subi(batchMean).muli(batchWeight);
-        dRunningVar.assign(getParam(RUNNING_VAR)).subi(batchVar).muli(batchWeight);
+        double batchWeight = 1.0 - layerConf().getMomentum();
+        double[] runningMean = ChannelData.of(getParam(RUNNING_MEAN)).toDoubles();
+        double[] runningVar = ChannelData.of(getParam(RUNNING_VAR)).toDoubles();
+        double[] dRunningMean = new double[channels];
+        double[] dRunningVar = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            dRunningMean[c] = batchWeight * (runningMean[c] - mean[c]);
+            dRunningVar[c] = batchWeight * (runningVar[c] - var[c]);
+        }
 
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GAMMA, dGamma);
-        gradient.setGradientFor(BETA, dBeta);
-        gradient.setGradientFor(RUNNING_MEAN, dRunningMean);
-        gradient.setGradientFor(RUNNING_VAR, dRunningVar);
-        return new Pair<>(gradient, dx);
+        gradient.setGradientFor(GAMMA, ChannelData.assign(gradientViews.get(GAMMA), dGamma));
+        gradient.setGradientFor(BETA, ChannelData.assign(gradientViews.get(BETA), dBeta));
+        gradient.setGradientFor(RUNNING_MEAN, ChannelData.assign(gradientViews.get(RUNNING_MEAN), dRunningMean));
+        gradient.setGradientFor(RUNNING_VAR, ChannelData.assign(gradientViews.get(RUNNING_VAR), dRunningVar));
+        return new Pair<>(gradient, ChannelData.written(dx));
     }
 
     /** The running-statistics "gradients" are exact decrements, not sums over examples: never average them. */
@@ -161,26 +163,17 @@ public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormal
         throw new UnsupportedOperationException("ScratchBatchNormalization is trained as part of a network");
     }
 
-    private int[] reductionAxes(INDArray x) {
+    private Layout layout(INDArray x) {
         int channels = (int) layerConf().getNOut();
         if ((x.rank() != 2 && x.rank() != 4) || x.size(CHANNEL_AXIS) != channels) {
             throw new IllegalArgumentException("ScratchBatchNormalization " + layerId() + " expects [N, " + channels
                     + "] or [N, " + channels + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
         }
-        return x.rank() == 2 ? DENSE_REDUCTION_AXES : NCHW_REDUCTION_AXES;
+        long inner = x.rank() == 2 ? 1 : x.size(2) * x.size(3);
+        return new Layout((int) x.size(0), channels, Math.toIntExact(inner));
     }
 
-    /** Mean of squared deviations (divides by the count, not count - 1), as the reference. */
-    private static INDArray biasedVariance(INDArray x, int[] axes) {
-        return x.var(false, axes);
-    }
-
-    private INDArray inverseStd(INDArray var) {
-        return Transforms.pow(var.add(layerConf().getEps()), -0.5, false);
-    }
-
-    /** Broadcast ops want default (c-order) strides; views such as reshaped epsilons may not have them. */
-    private static INDArray contiguous(INDArray array) {
-        return Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+    private double inverseStd(double var) {
+        return 1.0 / Math.sqrt(var + layerConf().getEps());
     }
 }

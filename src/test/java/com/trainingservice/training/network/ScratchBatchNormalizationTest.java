@@ -66,7 +66,20 @@ class ScratchBatchNormalizationTest {
     @ParameterizedTest
     @ValueSource(strings = {"DENSE", "CONV"})
     void trainingStepsEqualDl4jBatchNormalization(String shapeName) {
+        assertTrainingStepsEqualDl4j(Shape.valueOf(shapeName), 8);
+    }
+
+    /** Minibatches of 65,536 elements and more are split across cores: the same results. */
+    @ParameterizedTest
+    @ValueSource(strings = {"DENSE", "CONV"})
+    void largeMinibatchesSplitAcrossCoresEqualDl4jBatchNormalization(String shapeName) {
         Shape shape = Shape.valueOf(shapeName);
+        int elementsPerExample = shape == Shape.DENSE ? SmallNetworks.DENSE_FEATURES
+                : SmallNetworks.CONV_CHANNELS * 3 * 3;
+        assertTrainingStepsEqualDl4j(shape, (1 << 16) / elementsPerExample + 1);
+    }
+
+    private static void assertTrainingStepsEqualDl4j(Shape shape, int firstBatchSize) {
         MultiLayerNetwork scratch = network(shape, LeNetFactory.scratchBatchNormalization("bn"), DataType.DOUBLE,
                 new Sgd(0.3));
         MultiLayerNetwork dl4j = network(shape, LeNetFactory.dl4jBatchNormalization("bn"), DataType.DOUBLE,
@@ -76,7 +89,7 @@ class ScratchBatchNormalizationTest {
         INDArray initial = scratch.params().dup();
 
         for (int step = 0; step < 5; step++) {
-            int n = 8 + step;   // varying minibatch sizes
+            int n = firstBatchSize + step;   // varying minibatch sizes
             DataSet batch = new DataSet(input(shape, n, DataType.DOUBLE, 100 + step),
                     SmallNetworks.oneHotLabels(n, DataType.DOUBLE));
             scratch.fit(batch);

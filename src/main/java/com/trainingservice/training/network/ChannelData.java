@@ -1,0 +1,288 @@
+package com.trainingservice.training.network;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The elements of a c-order float or double array, read and written in place (no copy), and the per-channel
+ * passes of {@link ScratchBatchNormalizationLayer} over them. Element (n, c, i) of an [N, C] or NCHW
+ * [N, C, H, W] array is at {@code (n * C + c) * inner + i}, inner = 1 or H * W ({@link Layout}). Sums are in
+ * double whatever the element type.
+ *
+ * <p>On the CPU backend the data is the array's own memory (a workspace's, during training); on CUDA the arrays
+ * are synchronised to the host first and marked as changed there afterwards ({@link #written}).
+ */
+abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Doubles {
+
+    /** How an [N, C] or [N, C, H, W] array is laid out: N, C and the elements per (example, channel). */
+    record Layout(int examples, int channels, int inner) {
+        long perChannel() {
+            return (long) examples * inner;
+        }
+    }
+
+    /**
+     * Per channel: batch mean and biased variance; from {@link #statisticsWithGradientSums} also {@code sum(dy)}
+     * and {@code sum(dy * (x - mean))}.
+     */
+    record Statistics(double[] mean, double[] variance, double[] gradientSum, double[] centredGradientSums) {
+        double centredGradientSum(int channel) {
+            return centredGradientSums[channel];
+        }
+    }
+
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    final int offset;
+    final int length;
+
+    private ChannelData(INDArray array) {
+        this.offset = Math.toIntExact(array.offset());
+        this.length = Math.toIntExact(array.length());
+    }
+
+    /** @throws IllegalArgumentException for arrays that are not c-order contiguous, or neither float nor double */
+    static ChannelData of(INDArray array) {
+        if (!Shape.hasDefaultStridesForShape(array)) {
+            throw new IllegalArgumentException("expected a c-order contiguous array, got strides "
+                    + java.util.Arrays.toString(array.stride()));
+        }
+        Nd4j.getAffinityManager().ensureLocation(array, AffinityManager.Location.HOST);
+        return switch (array.dataType()) {
+            case FLOAT -> new Floats(array);
+            case DOUBLE -> new Doubles(array);
+            default -> throw new IllegalArgumentException("float or double arrays only, got " + array.dataType());
+        };
+    }
+
+    /** {@code array} itself when it has c-order strides, otherwise a c-order copy (a reshaped epsilon may not). */
+    static INDArray contiguous(INDArray array) {
+        return Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+    }
+
+    /** Marks an array written through {@link ChannelData} as changed on the host; returns it. */
+    static INDArray written(INDArray array) {
+        Nd4j.getAffinityManager().tagLocation(array, AffinityManager.Location.HOST);
+        return array;
+    }
+
+    /** Writes {@code values} into the vector {@code target}; returns it. */
+    static INDArray assign(INDArray target, double[] values) {
+        ChannelData data = of(target);
+        if (data.length != values.length) {
+            throw new IllegalArgumentException("expected " + data.length + " values, got " + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            data.set(data.offset + i, values[i]);
+        }
+        return written(target);
+    }
+
+    abstract double get(int index);
+
+    abstract void set(int index, double value);
+
+    /** All elements, in order. */
+    double[] toDoubles() {
+        double[] values = new double[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = get(offset + i);
+        }
+        return values;
+    }
+
+    /** Batch statistics of this array in one pass. */
+    Statistics statistics(Layout layout) {
+        return sums(layout, null);
+    }
+
+    /** Batch statistics of this array (x) and the gradient sums of {@code gradient} (dy), in one pass over both. */
+    Statistics statisticsWithGradientSums(Layout layout, ChannelData gradient) {
+        return sums(layout, gradient);
+    }
+
+    /**
+     * {@code this = a * u + p * v + q} per channel, element by element; {@code v} and {@code p} may be null.
+     * The arrays must have this one's layout.
+     */
+    void assignAffine(Layout layout, ChannelData u, double[] a, ChannelData v, double[] p, double[] q) {
+        inParallel(layout, (from, to) -> assignAffine(layout, from, to, u, a, v, p, q));
+    }
+
+    private void assignAffine(Layout layout, int fromExample, int toExample, ChannelData u, double[] a,
+                              ChannelData v, double[] p, double[] q) {
+        int channels = layout.channels();
+        int inner = layout.inner();
+        for (int n = fromExample; n < toExample; n++) {
+            for (int c = 0; c < channels; c++) {
+                int row = (n * channels + c) * inner;
+                double ac = a[c];
+                double qc = q[c];
+                if (v == null) {
+                    for (int i = row; i < row + inner; i++) {
+                        set(offset + i, ac * u.get(u.offset + i) + qc);
+                    }
+                } else {
+                    double pc = p[c];
+                    for (int i = row; i < row + inner; i++) {
+                        set(offset + i, ac * u.get(u.offset + i) + pc * v.get(v.offset + i) + qc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Single-pass statistics, shifted by each channel's first element K: sums of (x - K) and (x - K)^2 give the
+     * mean and variance without the cancellation of sum(x^2) - sum(x)^2 / n when |mean| >> std.
+     */
+    private Statistics sums(Layout layout, ChannelData gradient) {
+        int channels = layout.channels();
+        double[] shift = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            shift[c] = get(offset + c * layout.inner());
+        }
+        // partial sums per block of examples, added up in block order: the same result on every run
+        double[][][] partial = new double[blocks(layout)][][];
+        inParallel(layout, partial.length, (block, from, to) -> partial[block] = sums(layout, from, to, shift, gradient));
+        double[][] total = new double[4][channels];
+        for (double[][] block : partial) {
+            for (int k = 0; k < total.length; k++) {
+                for (int c = 0; c < channels; c++) {
+                    total[k][c] += block[k][c];
+                }
+            }
+        }
+        double[] sum = total[0];
+        double[] sumOfSquares = total[1];
+        double[] gradientSum = total[2];
+        double[] shiftedGradientSum = total[3];
+        double count = layout.perChannel();
+        double[] mean = new double[channels];
+        double[] variance = new double[channels];
+        double[] centred = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double shiftedMean = sum[c] / count;
+            mean[c] = shift[c] + shiftedMean;
+            variance[c] = Math.max(0.0, sumOfSquares[c] / count - shiftedMean * shiftedMean);
+            // sum(dy * (x - mean)) = sum(dy * (x - K)) - (mean - K) * sum(dy)
+            centred[c] = shiftedGradientSum[c] - shiftedMean * gradientSum[c];
+        }
+        return new Statistics(mean, variance, gradientSum, centred);
+    }
+
+    /** {sum(x - K), sum((x - K)^2), sum(dy), sum(dy * (x - K))} per channel over examples [from, to). */
+    private double[][] sums(Layout layout, int fromExample, int toExample, double[] shift, ChannelData gradient) {
+        int channels = layout.channels();
+        int inner = layout.inner();
+        double[][] sums = new double[4][channels];
+        for (int n = fromExample; n < toExample; n++) {
+            for (int c = 0; c < channels; c++) {
+                int row = (n * channels + c) * inner;
+                double k = shift[c];
+                double s = 0;
+                double ss = 0;
+                if (gradient == null) {
+                    for (int i = row; i < row + inner; i++) {
+                        double d = get(offset + i) - k;
+                        s += d;
+                        ss += d * d;
+                    }
+                } else {
+                    double g = 0;
+                    double gd = 0;
+                    for (int i = row; i < row + inner; i++) {
+                        double d = get(offset + i) - k;
+                        double dy = gradient.get(gradient.offset + i);
+                        s += d;
+                        ss += d * d;
+                        g += dy;
+                        gd += dy * d;
+                    }
+                    sums[2][c] += g;
+                    sums[3][c] += gd;
+                }
+                sums[0][c] += s;
+                sums[1][c] += ss;
+            }
+        }
+        return sums;
+    }
+
+    private interface ExampleRange {
+        void run(int fromExample, int toExample);
+    }
+
+    private interface ExampleBlock {
+        void run(int block, int fromExample, int toExample);
+    }
+
+    /**
+     * Arrays of at least {@value #PARALLEL_ELEMENTS} elements go in one block of examples per core (ND4J's OpenMP
+     * threads sleep meanwhile, with OMP_WAIT_POLICY=PASSIVE); smaller ones in one block, in this thread.
+     */
+    private static int blocks(Layout layout) {
+        long elements = layout.perChannel() * layout.channels();
+        return elements < PARALLEL_ELEMENTS ? 1 : Math.min(CORES, layout.examples());
+    }
+
+    private static void inParallel(Layout layout, ExampleRange range) {
+        inParallel(layout, blocks(layout), (block, from, to) -> range.run(from, to));
+    }
+
+    private static void inParallel(Layout layout, int blocks, ExampleBlock work) {
+        int examples = layout.examples();
+        if (blocks == 1) {
+            work.run(0, 0, examples);
+            return;
+        }
+        IntStream.range(0, blocks).parallel()
+                .forEach(block -> work.run(block, block * examples / blocks, (block + 1) * examples / blocks));
+    }
+
+    static final class Floats extends ChannelData {
+
+        private final FloatBuffer data;
+
+        private Floats(INDArray array) {
+            super(array);
+            this.data = array.data().asNioFloat();
+        }
+
+        @Override
+        double get(int index) {
+            return data.get(index);
+        }
+
+        @Override
+        void set(int index, double value) {
+            data.put(index, (float) value);
+        }
+    }
+
+    static final class Doubles extends ChannelData {
+
+        private final DoubleBuffer data;
+
+        private Doubles(INDArray array) {
+            super(array);
+            this.data = array.data().asNioDouble();
+        }
+
+        @Override
+        double get(int index) {
+            return data.get(index);
+        }
+
+        @Override
+        void set(int index, double value) {
+            data.put(index, value);
+        }
+    }
+}
