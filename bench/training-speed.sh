@@ -2,12 +2,14 @@
 # Training speed of the service's own training code (Trainer, LeNetFactory, our batch-norm layer) next to
 # the PyTorch anchor on the same machine, then predict throughput (issue 3). One command:
 #
-#   bench/training-speed.sh                      # 15,360 examples, batch 256, 1 epoch, 3 runs: about 5 minutes
-#   RUNS=5 EXAMPLES=30720 bench/training-speed.sh
+#   bench/training-speed.sh                      # 15,360 examples, batch 256, 2 epochs, 3 runs: about 8 minutes
+#   RUNS=5 EPOCHS=1 bench/training-speed.sh
 #
 # Each run is a fresh JVM (TrainingSpeedBenchmark, test sources: a short warm-up, then one Trainer.train of
-# EXAMPLES examples, as a job with trainExamples) and a fresh PyTorch process
-# (pytorch_lenet_bn.py --limit EXAMPLES), alternating variant by variant, so both see the same load.
+# EPOCHS epochs on EXAMPLES examples, as a job with trainExamples) and a fresh PyTorch process
+# (pytorch_lenet_bn.py --limit EXAMPLES --epochs EPOCHS), alternating variant by variant, so both see the
+# same load. Both sides are measured on their last epoch: DL4J's first epoch in a fresh JVM is 20-25% slower
+# than the later ones (JIT, workspaces), as a job's first epoch is not in a service that has been running.
 # Prints each run, then per variant the median and best examples/s and the DL4J/PyTorch ratios; examples/s
 # are training steps only (evaluation excluded) on both sides. On a busy machine PyTorch's figures swing by
 # 10x (its OpenMP threads spin), so the best of several runs is the fairer comparison there. Each DL4J run also
@@ -15,7 +17,7 @@
 # Then PredictSpeedBenchmark: single images and batches of 256 through LoadedModel.predict, one thread.
 #
 # Environment (defaults in brackets):
-#   EXAMPLES [15360] BATCH [256] RUNS [3]
+#   EXAMPLES [15360] BATCH [256] EPOCHS [2] RUNS [3]
 #   VARIANTS ["lenet-bn-scratch lenet-bn lenet"]  (PyTorch: scratch and concise; lenet has no anchor)
 #   ANCHOR [../shared/anchors/pytorch_lenet_bn.py]  PYTHON [/usr/bin/python3]  TORCH_THREADS [2]
 #   PREDICT_SECONDS [5] per predict mode (0: skip predict)   PREDICT_VARIANTS ["lenet-bn"]
@@ -29,6 +31,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EXAMPLES=${EXAMPLES:-15360}
 BATCH=${BATCH:-256}
+EPOCHS=${EPOCHS:-2}
 RUNS=${RUNS:-3}
 VARIANTS=${VARIANTS:-"lenet-bn-scratch lenet-bn lenet"}
 ANCHOR=${ANCHOR:-"$ROOT/../shared/anchors/pytorch_lenet_bn.py"}
@@ -69,7 +72,7 @@ field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p"; }
 run_dl4j() {   # variant run
     local out
     out=$(OMP_WAIT_POLICY=$JVM_WAIT_POLICY java "${JAVA_EXTRA[@]}" -cp "$CP" \
-        com.trainingservice.training.TrainingSpeedBenchmark "$1" "$EXAMPLES" "$BATCH" 1 2>&1) \
+        com.trainingservice.training.TrainingSpeedBenchmark "$1" "$EXAMPLES" "$BATCH" "$EPOCHS" 2>&1) \
         || { echo "$out" | tail -20 >&2; die "DL4J run failed ($1)"; }
     local line
     line=$(echo "$out" | grep '^RESULT' | tail -1)
@@ -89,10 +92,10 @@ run_torch() {   # variant run
         *) return 0 ;;
     esac
     local out
-    out=$("$PYTHON" "$ANCHOR" --variant "$mode" --limit "$EXAMPLES" --batch-size "$BATCH" --epochs 1 \
+    out=$("$PYTHON" "$ANCHOR" --variant "$mode" --limit "$EXAMPLES" --batch-size "$BATCH" --epochs "$EPOCHS" \
         --threads "$TORCH_THREADS" 2>&1) || { echo "$out" | tail -20 >&2; die "PyTorch run failed ($1)"; }
     local line
-    line=$(echo "$out" | grep '^epoch 1 ' | tail -1)
+    line=$(echo "$out" | grep "^epoch $EPOCHS " | tail -1)
     local speed loss
     speed=$(echo "$line" | sed -n 's/.*train_ex_per_s \([0-9.]*\).*/\1/p')
     loss=$(echo "$line" | sed -n 's/.*loss \([0-9.]*\) .*/\1/p')
@@ -101,7 +104,7 @@ run_torch() {   # variant run
 }
 
 log "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-log "$EXAMPLES examples, batch $BATCH, 1 epoch, $RUNS runs; JVM OMP_WAIT_POLICY=$JVM_WAIT_POLICY ${JAVA_OPTS:-}"
+log "$EXAMPLES examples, batch $BATCH, $EPOCHS epochs (the last one measured), $RUNS runs; JVM OMP_WAIT_POLICY=$JVM_WAIT_POLICY ${JAVA_OPTS:-}"
 for run in $(seq 1 "$RUNS"); do
     for variant in $VARIANTS; do
         run_dl4j "$variant" "$run"
@@ -110,7 +113,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 echo
-echo "Training, $EXAMPLES examples, batch $BATCH, 1 epoch, median and best of $RUNS runs (load after: $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "Training, $EXAMPLES examples, batch $BATCH, epoch $EPOCHS of $EPOCHS, median and best of $RUNS runs (load after: $(cut -d' ' -f1-3 /proc/loadavg)):"
 python3 - "$RESULTS" <<'EOF'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
