@@ -36,9 +36,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Speed: the layer is a handful of passes over the arrays ({@link ChannelData}) instead of a dozen ND4J ops
  * (each a native call, several of them strided per-channel reductions, and small per-channel ops whose call
  * overhead exceeded their work). Forward: one pass for the statistics, one writing {@code x * scale + shift};
- * backward: one pass for the statistics and the two gradient sums, one writing {@code dx}. The per-channel
- * arithmetic is in double; the only arrays allocated are the output and the input gradient, in DL4J's
- * workspaces. Backprop recomputes the batch statistics from the input (in the pass it makes anyway) instead of
+ * backward: one pass for the statistics and the two gradient sums, one writing {@code dx}; large arrays are
+ * split across cores. The per-channel arithmetic is in double; the only arrays allocated are the output and the
+ * input gradient, in DL4J's workspaces. Backprop recomputes the batch statistics from the input (in the pass it makes anyway) instead of
  * keeping them from the forward pass, so it never depends on which forward pass ran last.
  */
 public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormalization> {
