@@ -30,6 +30,8 @@ PROFILES=${PROFILES:-cuda}
 JOB=${JOB:-'{"variant":"lenet-bn","learningRate":0.9,"epochs":1,"batchSize":256,"seed":42,"trainExamples":20000}'}
 
 log() { echo "[gpu-smoke] $*" >&2; }
+# shellcheck source=bench/service-lib.sh
+. "$(dirname "$0")/service-lib.sh"
 die() { log "$*"; exit 1; }
 
 command -v curl >/dev/null || die "curl is missing (apt-get install curl)"
@@ -60,11 +62,7 @@ SERVICE_PID=""
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-        kill "$SERVICE_PID" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$SERVICE_PID" 2>/dev/null || true
-    fi
+    stop_service "$SERVICE_PID"
     if [ "${KEEP:-0}" = 1 ] || [ "$status" != 0 ]; then
         log "kept $WORK (service.log)"
     else
@@ -75,7 +73,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 log "starting $JAR on $BASE"
 # shellcheck disable=SC2086

@@ -42,6 +42,8 @@ LONG_JOB=${LONG_JOB:-'{"variant":"lenet-bn","learningRate":0.9,"epochs":50,"batc
 SHORT_JOB='{"variant":"lenet-bn","learningRate":0.9,"epochs":1,"batchSize":256,"seed":42,"trainExamples":2048}'
 
 log() { echo "[predict-load] $*" >&2; }
+# shellcheck source=bench/service-lib.sh
+. "$(dirname "$0")/service-lib.sh"
 die() { log "$*"; exit 1; }
 
 # --- prerequisites ---------------------------------------------------------------------------
@@ -71,11 +73,7 @@ cleanup() {
     local status=$?
     trap - EXIT INT TERM
     [ -n "$WRK_PID" ] && kill "$WRK_PID" 2>/dev/null || true
-    if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-        kill "$SERVICE_PID" 2>/dev/null || true
-        for _ in $(seq 1 40); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$SERVICE_PID" 2>/dev/null || true
-    fi
+    stop_service "$SERVICE_PID"
     if [ "${KEEP:-0}" = 1 ] || [ "$status" != 0 ]; then
         log "kept $WORK (service.log)"
     else
@@ -86,7 +84,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 python3 "$BENCH/make-bodies.py" "$DATASET_DIR" "$WORK"
 
