@@ -18,7 +18,8 @@
 #   LONG_JOB           the job that trains during the load
 #                      [{"variant":"lenet-bn","learningRate":0.9,"epochs":50,"batchSize":256,"seed":1}];
 #                      none: no training job (predict alone, for comparison)
-#   JAVA_OPTS          extra JVM options for the service; SERVICE_ARGS extra Spring arguments
+#   JAVA_OPTS          extra JVM options for the service (after the README's -Xmn16m, so they win);
+#                      SERVICE_ARGS extra Spring arguments
 #   OMP_WAIT_POLICY    for the service [PASSIVE, as the README starts it]
 #   JAR                the jar to run [target/training-service.jar, built when missing]
 #   KEEP=1             keep the temporary directory (service.log, bodies) instead of deleting it
@@ -90,7 +91,7 @@ python3 "$BENCH/make-bodies.py" "$DATASET_DIR" "$WORK"
 
 log "starting the service on $BASE in $WORK"
 # shellcheck disable=SC2086
-(cd "$WORK" && export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} && exec java ${JAVA_OPTS:-} -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
+(cd "$WORK" && export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} && exec java -Xmn16m ${JAVA_OPTS:-} -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
     --training-service.dataset.directory="$DATASET_DIR" --training-service.dataset.download.enabled=false \
     ${SERVICE_ARGS:-} >"$WORK/service.log" 2>&1) &
 SERVICE_PID=$!

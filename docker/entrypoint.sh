@@ -5,6 +5,7 @@
 #
 # Environment (all optional):
 #   JAVA_MAX_RAM_PERCENTAGE     heap as a percentage of the container's memory (25: ND4J's arrays live off the heap)
+#   JAVA_YOUNG_SIZE             G1's young generation (16m: short, frequent pauses; predict p99, README "Predict under load")
 #   JAVACPP_MAX_BYTES           off-heap limit of JavaCPP (ND4J's arrays), bytes or JavaCPP's 512m / 4g (50% of memory)
 #   JAVACPP_MAX_PHYSICAL_BYTES  limit on the whole process' resident memory, same units (90% of memory)
 #   JAVACPP_CACHE_DIR           where JavaCPP extracts its native libraries (/tmp/javacpp-cache: must be writable)
@@ -58,6 +59,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # shellcheck disable=SC2086
 exec java \
     -XX:MaxRAMPercentage="${JAVA_MAX_RAM_PERCENTAGE:-25}" \
+    -Xmn"${JAVA_YOUNG_SIZE:-16m}" \
     -XX:+ExitOnOutOfMemoryError \
     -Dorg.bytedeco.javacpp.maxbytes="${JAVACPP_MAX_BYTES:-$(( memory * 50 / 100 ))}" \
     -Dorg.bytedeco.javacpp.maxphysicalbytes="${JAVACPP_MAX_PHYSICAL_BYTES:-$(( memory * 90 / 100 ))}" \

@@ -11,6 +11,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * A trained model ready to predict from many threads at once. DL4J networks are not thread-safe
@@ -23,6 +24,7 @@ final class LoadedModel {
     private final BlockingQueue<MultiLayerNetwork> idle;
     private final int maxCopies;
     private int copies;
+    private volatile long checkedAt = System.nanoTime();
 
     LoadedModel(byte[] artifact, int maxCopies) {
         OneDnnHelpers.configure();   // before the layers are created, which is when DL4J attaches helpers
@@ -35,6 +37,15 @@ final class LoadedModel {
         this.idle = new ArrayBlockingQueue<>(maxCopies);
     }
 
+    /** Whether its job was last found SUCCEEDED before {@code nanoTime} ({@link System#nanoTime()}); at first: when loaded. */
+    boolean checkedBefore(long nanoTime) {
+        return checkedAt - nanoTime < 0;
+    }
+
+    void checked(long nanoTime) {
+        checkedAt = nanoTime;
+    }
+
     /**
      * @param pixels one row of 784 values in [0, 1] per image
      * @return one row of 10 class probabilities per image
@@ -45,6 +56,9 @@ final class LoadedModel {
         for (int i = 0; i < pixels.length; i++) {
             System.arraycopy(pixels[i], 0, flat, i * pixelsPerImage, pixelsPerImage);
         }
+        // one core per prediction: requests run side by side, one network copy per core, instead of every
+        // request's OpenMP team contending for all cores (a team per request thread: oversubscribed at once)
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
         MultiLayerNetwork network = borrow();
         try {
             INDArray output = network.output(Nd4j.create(flat, new long[] {pixels.length, pixelsPerImage}, DataType.FLOAT), false);

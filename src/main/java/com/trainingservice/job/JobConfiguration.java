@@ -3,6 +3,7 @@ package com.trainingservice.job;
 import com.trainingservice.security.SecurityProperties;
 import com.trainingservice.training.DevicePool;
 import com.trainingservice.training.Trainer;
+import com.trainingservice.training.TrainingThreads;
 import com.trainingservice.training.WorkerSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +53,13 @@ class JobConfiguration {
 
     @Bean
     JobQueue jobQueue(DataSource dataSource, JobRunner runner, JobStore store, JobProperties properties,
-                      DevicePool devices) {
+                      DevicePool devices, TrainingThreads workerThreads) {
         String warning = WorkerSlots.warning(properties.workerSlots(), devices.status());
         if (warning != null) {
             log.warn(warning);
         }
         JobProperties resolved = properties.withWorkerSlots(devices.workerSlots(properties.workerSlots()));
-        return new JobQueue(dataSource, runner, store, resolved, Clock.systemUTC(), instanceName());
+        return new JobQueue(dataSource, runner, store, resolved, Clock.systemUTC(), instanceName(), workerThreads);
     }
 
     @Bean

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,7 @@ class JobQueue implements SmartLifecycle {
     private volatile boolean running;
 
     JobQueue(DataSource dataSource, JobRunner runner, JobStore store, JobProperties properties, Clock clock,
-             String instance) {
+             String instance, ThreadFactory workerThreads) {
         this.runner = runner;
         this.clock = clock;
         Duration retryDelay = properties.retryDelay();
@@ -72,12 +72,7 @@ class JobQueue implements SmartLifecycle {
                         log.info("deleted the checkpoints of {} ended jobs", purged);
                     }
                 });
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(properties.workerSlots(), task -> {
-            Thread thread = new Thread(task, "training-worker-" + threads.incrementAndGet());
-            thread.setDaemon(false);
-            return thread;
-        });
+        ExecutorService workers = Executors.newFixedThreadPool(properties.workerSlots(), workerThreads);
         this.scheduler = Scheduler
                 // joins the caller's transaction: a job row and its execution commit together
                 .create(new TransactionAwareDataSourceProxy(dataSource), train)

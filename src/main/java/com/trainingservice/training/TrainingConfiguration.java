@@ -13,6 +13,11 @@ class TrainingConfiguration {
     }
 
     @Bean
+    TrainingThreads trainingThreads(TrainingProperties properties) {
+        return new TrainingThreads(properties);
+    }
+
+    @Bean
     Trainer trainer(FashionMnistProvider dataSet, TrainingProperties properties, DevicePool devices) {
         return new Trainer(dataSet::get, properties, devices);
     }

@@ -119,6 +119,7 @@ class ImageCommandIT {
         long memory = containerMemoryBytes();
         assertThat(cmdline).contains(
                 "-XX:MaxRAMPercentage=25",
+                "-Xmn16m",
                 "-Dorg.bytedeco.javacpp.maxbytes=3g",
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + memory * 90 / 100,
                 "-Dorg.bytedeco.javacpp.cachedir=" + cache,

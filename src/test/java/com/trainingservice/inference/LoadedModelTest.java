@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 class LoadedModelTest {
 
@@ -123,5 +125,24 @@ class LoadedModelTest {
                 assertThat(actual[i][c]).as("image %d class %d", i, c).isCloseTo(expected[i][c], within(TOLERANCE));
             }
         }
+    }
+
+    @Test
+    void aPredictingThreadUsesOneCoreAndOtherThreadsKeepTheirOpenMpTeams() throws Exception {
+        LoadedModel model = new LoadedModel(tiny.artifact, 1);
+        NativeOps nativeOps = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int[] before = new int[1];
+        Thread other = new Thread(() -> before[0] = nativeOps.ompGetMaxThreads());
+        other.start();
+        other.join();
+
+        model.predict(images(0, 1));
+
+        assertThat(nativeOps.ompGetMaxThreads()).isEqualTo(1);
+        int[] after = new int[1];
+        Thread another = new Thread(() -> after[0] = nativeOps.ompGetMaxThreads());
+        another.start();
+        another.join();
+        assertThat(after[0]).as("a thread that did not predict").isEqualTo(before[0]);
     }
 }

@@ -18,6 +18,7 @@ import com.trainingservice.job.JobService;
 import com.trainingservice.job.JobState;
 import com.trainingservice.training.data.FashionMnist;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -63,7 +64,7 @@ class ModelControllerTest {
 
         @Bean
         PredictionService predictionService(JobService jobs) {
-            return new PredictionService(jobs, new PredictProperties(256, 1 << 20, 4_000_000, 2, 4));
+            return new PredictionService(jobs, new PredictProperties(256, 1 << 20, 4_000_000, 2, 4, Duration.ZERO));
         }
     }
 

@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.trainingservice.job.JobNotFoundException;
 import com.trainingservice.job.JobService;
 import com.trainingservice.web.ApiProblem;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,7 +39,7 @@ class PredictRequestFuzzTest {
     private static PredictionService service() {
         JobService jobs = mock(JobService.class);
         given(jobs.get(any())).willThrow(new JobNotFoundException(ID));
-        return new PredictionService(jobs, new PredictProperties(256, 1 << 20, 1_000_000, 1, 1));
+        return new PredictionService(jobs, new PredictProperties(256, 1 << 20, 1_000_000, 1, 1, Duration.ZERO));
     }
 
     /** A JSON array is a list of instances; any other JSON value is one instance. */

@@ -32,7 +32,7 @@ public final class PredictSpeedBenchmark {
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
 
         FashionMnist data = TestData.full();
-        byte[] artifact = new Trainer(() -> data, new TrainingProperties(1000))
+        byte[] artifact = new Trainer(() -> data, new TrainingProperties(1000, 19))
                 .train(new TrainingSpec(variant, 0.9, 1, 256, 42L, 2048), new TrainingObserver() { })
                 .model();
         LoadedModel model = new LoadedModel(artifact, 1);

@@ -48,7 +48,7 @@ class PredictionEventsTest {
 
         @Bean
         PredictionService predictionService(JobService jobs) {
-            return new PredictionService(jobs, new PredictProperties(256, 1 << 20, 4_000_000, 2, 4));
+            return new PredictionService(jobs, new PredictProperties(256, 1 << 20, 4_000_000, 2, 4, Duration.ZERO));
         }
     }
 

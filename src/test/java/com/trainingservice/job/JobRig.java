@@ -1,6 +1,7 @@
 package com.trainingservice.job;
 
 import com.trainingservice.training.Trainer;
+import com.trainingservice.training.TrainingThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,8 @@ final class JobRig implements AutoCloseable {
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         store = new JobStore(JdbcClient.create(dataSource));
         runner = new JobRunner(store, trainer, transactions, published::add, properties, Clock.systemUTC(), instance);
-        queue = new JobQueue(dataSource, runner, store, properties, Clock.systemUTC(), instance);
+        queue = new JobQueue(dataSource, runner, store, properties, Clock.systemUTC(), instance,
+                new TrainingThreads(0, "training-worker-"));
         events = new JobEvents(store, properties.eventPollInterval(), properties.eventKeepAlive());
         jobs = new JobService(store, queue, runner, events, transactions, published::add, properties, Clock.systemUTC(),
                 maxQueuedPerOwner);

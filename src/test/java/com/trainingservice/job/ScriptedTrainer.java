@@ -35,7 +35,7 @@ class ScriptedTrainer extends Trainer {
     ScriptedTrainer() {
         super(() -> {
             throw new AssertionError("no data set in lifecycle tests");
-        }, new TrainingProperties(1000));
+        }, new TrainingProperties(1000, 19));
     }
 
     static EpochMetrics metrics(int epoch) {

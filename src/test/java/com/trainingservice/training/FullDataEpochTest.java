@@ -13,7 +13,7 @@ class FullDataEpochTest {
 
     @Test
     void oneEpochOfLenetBnOnTheFullDataReachesSeventyPercentTestAccuracy() {
-        Trainer trainer = new Trainer(TestData::full, new TrainingProperties(1000));
+        Trainer trainer = new Trainer(TestData::full, new TrainingProperties(1000, 19));
 
         TrainingResult result = trainer.train(new TrainingSpec(Variant.LENET_BN, 0.9, 1, 256, 42L, 60_000),
                 new TrainingObserver() { });

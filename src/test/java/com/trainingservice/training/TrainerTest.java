@@ -17,7 +17,7 @@ class TrainerTest {
     @BeforeAll
     static void sliceData() {
         data = TestData.slice(4096, 500);
-        trainer = new Trainer(() -> data, new TrainingProperties(250));
+        trainer = new Trainer(() -> data, new TrainingProperties(250, 19));
     }
 
     private static TrainingSpec spec(Variant variant, int examples, int epochs, long seed) {
@@ -134,7 +134,7 @@ class TrainerTest {
         FakeComputeBackend backend = FakeComputeBackend.of(info);
         DevicePool pool = new DevicePool(new BackendStatus(info, info.computeDevices(), java.util.Map.of(), null, null),
                 backend::bind);
-        Trainer onGpu = new Trainer(() -> data, new TrainingProperties(250), pool);
+        Trainer onGpu = new Trainer(() -> data, new TrainingProperties(250, 19), pool);
         List<String> started = new ArrayList<>();
         List<Integer> freeWhileTraining = new ArrayList<>();
 
@@ -164,7 +164,7 @@ class TrainerTest {
                 "ND4J could not be initialised: no jnind4jcuda");
         Trainer nowhere = new Trainer(() -> {
             throw new AssertionError("the data set is not even loaded");
-        }, new TrainingProperties(250), new DevicePool(down, device -> { }));
+        }, new TrainingProperties(250, 19), new DevicePool(down, device -> { }));
         List<String> started = new ArrayList<>();
 
         assertThatThrownBy(() -> nowhere.train(spec(Variant.LENET, 256, 1, 3), new TrainingObserver() {

@@ -39,7 +39,7 @@ public final class TrainingSpeedBenchmark {
         int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 1;
 
         FashionMnist data = TestData.full();
-        TrainingProperties properties = new TrainingProperties(1000);
+        TrainingProperties properties = new TrainingProperties(1000, 19);
         OneDnnHelpers.Status helpers = OneDnnHelpers.configure();
         System.out.println("HELPERS " + variant.id() + ": " + OneDnnHelpers.layersWithHelpers(LeNetFactory.build(variant, 1L)));
 
