@@ -61,10 +61,7 @@ if ! command -v wrk >/dev/null; then
     fi
 fi
 [ -f "$DATASET_DIR/t10k-images-idx3-ubyte.gz" ] || die "no Fashion-MNIST in $DATASET_DIR (apt-get install dataset-fashion-mnist, or set DATASET_DIR)"
-if [ ! -f "$JAR" ]; then
-    log "building $JAR (./mvnw -B -q package -DskipTests)"
-    (cd "$ROOT" && ./mvnw -B -q package -DskipTests) || die "the build failed"
-fi
+ensure_jar
 
 # --- service ---------------------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/predict-load.XXXXXX")
@@ -90,18 +87,9 @@ BASE="http://127.0.0.1:$PORT"
 python3 "$BENCH/make-bodies.py" "$DATASET_DIR" "$WORK"
 
 log "starting the service on $BASE in $WORK"
+# SERVICE_ARGS is split on spaces on purpose
 # shellcheck disable=SC2086
-(cd "$WORK" && export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} && exec java -Xmn16m ${JAVA_OPTS:-} -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
-    --training-service.dataset.directory="$DATASET_DIR" --training-service.dataset.download.enabled=false \
-    ${SERVICE_ARGS:-} >"$WORK/service.log" 2>&1) &
-SERVICE_PID=$!
-
-for i in $(seq 1 240); do
-    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -20 "$WORK/service.log" >&2; die "the service exited"; }
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/actuator/health/readiness" || true)" = 200 ] && break
-    [ "$i" = 240 ] && die "the service was not ready after 120 s"
-    sleep 0.5
-done
+start_service "$WORK" "$PORT" "$DATASET_DIR" ${SERVICE_ARGS:-}
 
 submit() {  # prints the id of the submitted job
     curl -sf -X POST "$BASE/api/v1/jobs" -H 'Content-Type: application/json' -d "$1" \

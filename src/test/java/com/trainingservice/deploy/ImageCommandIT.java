@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -148,6 +149,29 @@ class ImageCommandIT {
         String job = base + "/api/v1/jobs/" + id.group(1);
         await(Duration.ofMinutes(3), () -> get(job).matches(".*\"state\":\"(SUCCEEDED|FAILED)\".*"));
         assertThat(get(job)).as(Files.readString(log)).contains("\"state\":\"SUCCEEDED\"");
+
+        // the thread that trained (and the OpenMP workers it started, named after it) yields the CPU to requests;
+        // the request threads do not
+        assertThat(niceValues(service.pid(), "training-worke")).as(Files.readString(log)).isNotEmpty().containsOnly(19);
+        assertThat(niceValues(service.pid(), "http-nio-")).isNotEmpty().containsOnly(0);
+    }
+
+    /** The nice values of the process's threads whose name starts with {@code prefix} (Linux cuts names at 15). */
+    private static List<Integer> niceValues(long pid, String prefix) throws IOException {
+        List<Integer> values = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                    }
+                } catch (NoSuchFileException threadEnded) {
+                    // gone between the listing and the read
+                }
+            }
+        }
+        return values;
     }
 
     /**
