@@ -80,9 +80,9 @@ read -r after_rss after_hwm after_heap after_other _ _ _ < <(sample)
 mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 echo
 echo "memory: $(nproc) cores, $(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $EPOCHS epochs of $VARIANT (batch $BATCH, 60,000 examples) in $seconds s; JVM max heap default (1/4 of memory)"
-printf '| %-22s | %8s | %9s | %17s |\n' moment "RSS MiB" "heap used MiB" "JVM non-heap+NIO MiB"
-printf '|%s|%s|%s|%s|\n' ------------------------ ---------- ----------- -------------------
-printf '| %-22s | %8s | %9s | %17s |\n' "idle, ready" "$((idle_rss / 1024))" "$(mib "$idle_heap")" "$(mib "$idle_other")"
-printf '| %-22s | %8s | %9s | %17s |\n' "peak while training" "$((peak_rss / 1024))" "$(mib "$peak_heap")" "$(mib "$peak_other")"
-printf '| %-22s | %8s | %9s | %17s |\n' "after the job" "$((after_rss / 1024))" "$(mib "$after_heap")" "$(mib "$after_other")"
+printf '| %-22s | %8s | %13s | %20s |\n' moment "RSS MiB" "heap used MiB" "JVM non-heap+NIO MiB"
+printf '|%s|%s|%s|%s|\n' ------------------------ ---------- --------------- ----------------------
+printf '| %-22s | %8s | %13s | %20s |\n' "idle, ready" "$((idle_rss / 1024))" "$(mib "$idle_heap")" "$(mib "$idle_other")"
+printf '| %-22s | %8s | %13s | %20s |\n' "peak while training" "$((peak_rss / 1024))" "$(mib "$peak_heap")" "$(mib "$peak_other")"
+printf '| %-22s | %8s | %13s | %20s |\n' "after the job" "$((after_rss / 1024))" "$(mib "$after_heap")" "$(mib "$after_other")"
 echo "process peak RSS (VmHWM): $((after_hwm / 1024)) MiB; JavaCPP limits: maxbytes $(mib "$max") MiB, maxphysicalbytes $(mib "$maxphys") MiB"
