@@ -1,6 +1,7 @@
 package com.trainingservice.training;
 
 import com.trainingservice.training.data.FashionMnist;
+import com.trainingservice.training.network.ChannelBatchNormHelper;
 import com.trainingservice.training.network.LeNetFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -131,7 +132,10 @@ public class Trainer {
 
     private static MultiLayerNetwork restore(TrainingCheckpoint checkpoint) {
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checkpoint.network()), true);
+            MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(
+                    new ByteArrayInputStream(checkpoint.network()), true);
+            ChannelBatchNormHelper.install(network);
+            return network;
         } catch (IOException | RuntimeException e) {
             throw new TrainingFailedException("the checkpoint after epoch " + checkpoint.epochsDone()
                     + " cannot be read: " + e.getMessage());

@@ -79,6 +79,7 @@ public final class LeNetFactory {
     public static MultiLayerNetwork build(Variant variant, double learningRate, long seed) {
         MultiLayerNetwork network = new MultiLayerNetwork(configuration(variant, learningRate, seed));
         network.init();
+        ChannelBatchNormHelper.install(network);
         return network;
     }
 

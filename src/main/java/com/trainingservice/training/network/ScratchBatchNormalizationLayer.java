@@ -5,7 +5,6 @@ import static com.trainingservice.training.network.ScratchBatchNormalizationPara
 import static com.trainingservice.training.network.ScratchBatchNormalizationParamInitializer.RUNNING_MEAN;
 import static com.trainingservice.training.network.ScratchBatchNormalizationParamInitializer.RUNNING_VAR;
 
-import com.trainingservice.training.network.ChannelData.Layout;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -59,31 +58,13 @@ public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormal
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray x = ChannelData.contiguous(input.castTo(dataType));
-        Layout layout = layout(x);
-        ChannelData in = ChannelData.of(x);
-
-        double[] mean;
-        double[] var;
-        if (training) {
-            ChannelData.Statistics statistics = in.statistics(layout);
-            mean = statistics.mean();
-            var = statistics.variance();
-        } else {
-            mean = ChannelData.of(getParam(RUNNING_MEAN)).toDoubles();
-            var = ChannelData.of(getParam(RUNNING_VAR)).toDoubles();
-        }
-        // gamma * (x - mean) / sqrt(var + eps) + beta == x * scale + shift: one pass over the big array
-        double[] gamma = ChannelData.of(getParam(GAMMA)).toDoubles();
-        double[] beta = ChannelData.of(getParam(BETA)).toDoubles();
-        double[] scale = new double[layout.channels()];
-        double[] shift = new double[layout.channels()];
-        for (int c = 0; c < scale.length; c++) {
-            scale[c] = gamma[c] * inverseStd(var[c]);
-            shift[c] = beta[c] - mean[c] * scale[c];
-        }
+        checkChannels(x);
+        double[] mean = training ? null : ChannelData.of(getParam(RUNNING_MEAN)).toDoubles();
+        double[] var = training ? null : ChannelData.of(getParam(RUNNING_VAR)).toDoubles();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        ChannelData.of(out).assignAffine(layout, in, scale, null, null, shift);
-        return ChannelData.written(out);
+        BatchNormKernels.forward(x, out, ChannelData.of(getParam(GAMMA)).toDoubles(),
+                ChannelData.of(getParam(BETA)).toDoubles(), mean, var, layerConf().getEps());
+        return out;
     }
 
     @Override
@@ -91,37 +72,12 @@ public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormal
         assertInputSet(true);
         INDArray x = ChannelData.contiguous(input.castTo(dataType));
         INDArray dOut = ChannelData.contiguous(epsilon.castTo(dataType));
-        Layout layout = layout(x);
-        ChannelData in = ChannelData.of(x);
-        ChannelData outGradient = ChannelData.of(dOut);
-        int channels = layout.channels();
-        long count = layout.perChannel();   // N' = N (dense) or N*H*W (conv)
-
-        // Backprop always follows a training-mode forward pass: batch statistics, with
-        // sum(dOut) and sum(dOut * (x - shift)) from the same pass.
-        ChannelData.Statistics statistics = in.statisticsWithGradientSums(layout, outGradient);
-        double[] mean = statistics.mean();
-        double[] var = statistics.variance();
-        double[] gamma = ChannelData.of(getParam(GAMMA)).toDoubles();
-
-        // dL/dbeta = sum(dOut), dL/dgamma = sum(dOut * x_hat) = invStd * sum(dOut * (x - mean)).
-        // dx = invStd / N' * (N' * dxhat - sum(dxhat) - x_hat * sum(dxhat * x_hat)) with dxhat = gamma * dOut,
-        // i.e. dx = a * dOut + p * x + q with per-channel a = gamma * invStd, p = -a * invStd * dGamma / N',
-        // q = -p * mean - a * dBeta / N'.
-        double[] dGamma = new double[channels];
-        double[] dBeta = statistics.gradientSum();
-        double[] a = new double[channels];
-        double[] p = new double[channels];
-        double[] q = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            double invStd = inverseStd(var[c]);
-            dGamma[c] = invStd * statistics.centredGradientSum(c);
-            a[c] = gamma[c] * invStd;
-            p[c] = -a[c] * invStd * dGamma[c] / count;
-            q[c] = -p[c] * mean[c] - a[c] * dBeta[c] / count;
-        }
+        checkChannels(x);
+        int channels = (int) x.size(CHANNEL_AXIS);
+        // Backprop always follows a training-mode forward pass: batch statistics
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        ChannelData.of(dx).assignAffine(layout, outGradient, a, in, p, q);
+        BatchNormKernels.Result result = BatchNormKernels.backward(x, dOut, dx,
+                ChannelData.of(getParam(GAMMA)).toDoubles(), layerConf().getEps());
 
         // Running statistics: "gradient" = running - new running = (1 - momentum) * (running - batch)
         double batchWeight = 1.0 - layerConf().getMomentum();
@@ -130,16 +86,16 @@ public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormal
         double[] dRunningMean = new double[channels];
         double[] dRunningVar = new double[channels];
         for (int c = 0; c < channels; c++) {
-            dRunningMean[c] = batchWeight * (runningMean[c] - mean[c]);
-            dRunningVar[c] = batchWeight * (runningVar[c] - var[c]);
+            dRunningMean[c] = batchWeight * (runningMean[c] - result.mean()[c]);
+            dRunningVar[c] = batchWeight * (runningVar[c] - result.variance()[c]);
         }
 
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GAMMA, ChannelData.assign(gradientViews.get(GAMMA), dGamma));
-        gradient.setGradientFor(BETA, ChannelData.assign(gradientViews.get(BETA), dBeta));
+        gradient.setGradientFor(GAMMA, ChannelData.assign(gradientViews.get(GAMMA), result.dGamma()));
+        gradient.setGradientFor(BETA, ChannelData.assign(gradientViews.get(BETA), result.dBeta()));
         gradient.setGradientFor(RUNNING_MEAN, ChannelData.assign(gradientViews.get(RUNNING_MEAN), dRunningMean));
         gradient.setGradientFor(RUNNING_VAR, ChannelData.assign(gradientViews.get(RUNNING_VAR), dRunningVar));
-        return new Pair<>(gradient, ChannelData.written(dx));
+        return new Pair<>(gradient, dx);
     }
 
     /** The running-statistics "gradients" are exact decrements, not sums over examples: never average them. */
@@ -163,17 +119,11 @@ public class ScratchBatchNormalizationLayer extends BaseLayer<ScratchBatchNormal
         throw new UnsupportedOperationException("ScratchBatchNormalization is trained as part of a network");
     }
 
-    private Layout layout(INDArray x) {
+    private void checkChannels(INDArray x) {
         int channels = (int) layerConf().getNOut();
         if ((x.rank() != 2 && x.rank() != 4) || x.size(CHANNEL_AXIS) != channels) {
             throw new IllegalArgumentException("ScratchBatchNormalization " + layerId() + " expects [N, " + channels
                     + "] or [N, " + channels + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
         }
-        long inner = x.rank() == 2 ? 1 : x.size(2) * x.size(3);
-        return new Layout((int) x.size(0), channels, Math.toIntExact(inner));
-    }
-
-    private double inverseStd(double var) {
-        return 1.0 / Math.sqrt(var + layerConf().getEps());
     }
 }
