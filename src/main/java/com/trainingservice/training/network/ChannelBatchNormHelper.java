@@ -84,17 +84,17 @@ public final class ChannelBatchNormHelper implements BatchNormalizationHelper {
             return null;   // DL4J's own path
         }
         INDArray in = kernelView(x);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), in.shape(), 'c');
         double[] g = ChannelData.of(gamma).toDoubles();
         double[] b = ChannelData.of(beta).toDoubles();
         if (training) {
-            BatchNormKernels.Result result = BatchNormKernels.forward(in, kernelView(out), g, b, null, null, eps);
+            BatchNormKernels.Result result = BatchNormKernels.forward(in, out, g, b, null, null, eps);
             cache(result, in.dataType());
         } else {
-            BatchNormKernels.forward(in, kernelView(out), g, b, ChannelData.of(ChannelData.contiguous(mean)).toDoubles(),
+            BatchNormKernels.forward(in, out, g, b, ChannelData.of(ChannelData.contiguous(mean)).toDoubles(),
                     ChannelData.of(ChannelData.contiguous(var)).toDoubles(), eps);
         }
-        return out;
+        return out.reshape('c', x.shape());
     }
 
     @Override
@@ -106,16 +106,15 @@ public final class ChannelBatchNormHelper implements BatchNormalizationHelper {
         }
         INDArray x = kernelView(input);
         INDArray dOut = kernelView(epsilon.castTo(input.dataType()));
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        BatchNormKernels.Result result = BatchNormKernels.backward(x, dOut, kernelView(dx),
-                ChannelData.of(gamma).toDoubles(), eps);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), x.shape(), 'c');
+        BatchNormKernels.Result result = BatchNormKernels.backward(x, dOut, dx, ChannelData.of(gamma).toDoubles(), eps);
         // the layer updates its running statistics from these after this call
         cache(result, x.dataType());
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, ChannelData.assign(dGammaView, result.dGamma()));
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, ChannelData.assign(dBetaView, result.dBeta()));
-        return new Pair<>(gradient, dx);
+        return new Pair<>(gradient, dx.reshape('c', input.shape()));
     }
 
     @Override
@@ -140,9 +139,9 @@ public final class ChannelBatchNormHelper implements BatchNormalizationHelper {
     }
 
     /**
-     * The array as our kernels take it: c-order contiguous, and [N, C] for a dense layer's input, which DL4J's
-     * layer hands over as [N, C, 1, 1] (ND4J does not count c-order strides with unit dimensions as default ones).
-     * A view of {@code array} where it already is so, so outputs can be written through it.
+     * An input as our kernels take it: c-order contiguous, and [N, C] for a dense layer's, which DL4J's layer hands
+     * over as [N, C, 1, 1] (ND4J does not count c-order strides with unit dimensions as default ones). May be a
+     * copy: outputs are allocated in this shape and reshaped on the way out, never written through a view.
      */
     private static INDArray kernelView(INDArray array) {
         INDArray shaped = array.size(2) == 1 && array.size(3) == 1

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /** DL4J's batch-norm layer computing with our kernels: where it is used, and that it computes what oneDNN's did. */
@@ -53,8 +54,20 @@ class ChannelBatchNormHelperTest {
             assertClose(ours.params(), oneDnn.params(), 2e-5);
             assertThat(ours.score()).isCloseTo(oneDnn.score(), org.assertj.core.data.Percentage.withPercentage(1e-3));
         }
-        // inference: the running statistics, through both helpers
+        // inference: the running statistics, through both helpers, for any batch size (one example too)
         assertClose(ours.output(features, false), oneDnn.output(features, false), 2e-5);
+        for (int size : new int[] {1, 2, 3}) {
+            INDArray few = features.get(NDArrayIndex.interval(0, size),
+                    NDArrayIndex.all()).dup();
+            assertClose(ours.output(few, false), oneDnn.output(few, false), 2e-5);
+            assertClose(ours.output(few, false), ours.output(features, false).get(
+                    NDArrayIndex.interval(0, size), NDArrayIndex.all()), 2e-5);
+        }
+        // and training steps on a batch of one
+        DataSet one = new DataSet(features.getRow(0, true).dup(), labels.getRow(0, true).dup());
+        ours.fit(one);
+        oneDnn.fit(one);
+        assertClose(ours.params(), oneDnn.params(), 2e-5);
         INDArray runningMean = ours.getLayer("bn1").getParam("mean");
         assertThat(runningMean.amaxNumber().doubleValue()).as("running statistics moved").isGreaterThan(1e-4);
     }
