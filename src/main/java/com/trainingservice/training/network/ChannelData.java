@@ -88,6 +88,12 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
 
     abstract void set(int index, double value);
 
+    /** Elements [index, index + length) into {@code into}; {@code scratch} (at least length) for the conversion. */
+    abstract void read(int index, double[] into, int length, float[] scratch);
+
+    /** {@code values[0, length)} into elements [index, index + length). */
+    abstract void write(int index, double[] values, int length, float[] scratch);
+
     /** All elements, in order. */
     double[] toDoubles() {
         double[] values = new double[length];
@@ -119,22 +125,36 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
                               ChannelData v, double[] p, double[] q) {
         int channels = layout.channels();
         int inner = layout.inner();
+        int rowLength = channels * inner;
+        // one example at a time through plain arrays: bulk copies in and out of the buffers, and loops the JIT
+        // compiles tightly, instead of a buffer call per element
+        double[] us = new double[rowLength];
+        double[] vs = v == null ? null : new double[rowLength];
+        double[] out = new double[rowLength];
+        float[] scratch = new float[rowLength];
         for (int n = fromExample; n < toExample; n++) {
+            int start = n * rowLength;
+            u.read(u.offset + start, us, rowLength, scratch);
+            if (v != null) {
+                v.read(v.offset + start, vs, rowLength, scratch);
+            }
             for (int c = 0; c < channels; c++) {
-                int row = (n * channels + c) * inner;
+                int from = c * inner;
+                int to = from + inner;
                 double ac = a[c];
                 double qc = q[c];
                 if (v == null) {
-                    for (int i = row; i < row + inner; i++) {
-                        set(offset + i, ac * u.get(u.offset + i) + qc);
+                    for (int i = from; i < to; i++) {
+                        out[i] = ac * us[i] + qc;
                     }
                 } else {
                     double pc = p[c];
-                    for (int i = row; i < row + inner; i++) {
-                        set(offset + i, ac * u.get(u.offset + i) + pc * v.get(v.offset + i) + qc);
+                    for (int i = from; i < to; i++) {
+                        out[i] = ac * us[i] + pc * vs[i] + qc;
                     }
                 }
             }
+            write(offset + start, out, rowLength, scratch);
         }
     }
 
@@ -181,25 +201,35 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     private double[][] sums(Layout layout, int fromExample, int toExample, double[] shift, ChannelData gradient) {
         int channels = layout.channels();
         int inner = layout.inner();
+        int rowLength = channels * inner;
         double[][] sums = new double[4][channels];
+        double[] xs = new double[rowLength];
+        double[] dys = gradient == null ? null : new double[rowLength];
+        float[] scratch = new float[rowLength];
         for (int n = fromExample; n < toExample; n++) {
+            int start = n * rowLength;
+            read(offset + start, xs, rowLength, scratch);
+            if (gradient != null) {
+                gradient.read(gradient.offset + start, dys, rowLength, scratch);
+            }
             for (int c = 0; c < channels; c++) {
-                int row = (n * channels + c) * inner;
+                int from = c * inner;
+                int to = from + inner;
                 double k = shift[c];
                 double s = 0;
                 double ss = 0;
                 if (gradient == null) {
-                    for (int i = row; i < row + inner; i++) {
-                        double d = get(offset + i) - k;
+                    for (int i = from; i < to; i++) {
+                        double d = xs[i] - k;
                         s += d;
                         ss += d * d;
                     }
                 } else {
                     double g = 0;
                     double gd = 0;
-                    for (int i = row; i < row + inner; i++) {
-                        double d = get(offset + i) - k;
-                        double dy = gradient.get(gradient.offset + i);
+                    for (int i = from; i < to; i++) {
+                        double d = xs[i] - k;
+                        double dy = dys[i];
                         s += d;
                         ss += d * d;
                         g += dy;
@@ -264,6 +294,22 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
         void set(int index, double value) {
             data.put(index, (float) value);
         }
+
+        @Override
+        void read(int index, double[] into, int length, float[] scratch) {
+            data.get(index, scratch, 0, length);
+            for (int i = 0; i < length; i++) {
+                into[i] = scratch[i];
+            }
+        }
+
+        @Override
+        void write(int index, double[] values, int length, float[] scratch) {
+            for (int i = 0; i < length; i++) {
+                scratch[i] = (float) values[i];
+            }
+            data.put(index, scratch, 0, length);
+        }
     }
 
     static final class Doubles extends ChannelData {
@@ -283,6 +329,16 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
         @Override
         void set(int index, double value) {
             data.put(index, value);
+        }
+
+        @Override
+        void read(int index, double[] into, int length, float[] scratch) {
+            data.get(index, into, 0, length);
+        }
+
+        @Override
+        void write(int index, double[] values, int length, float[] scratch) {
+            data.put(index, values, 0, length);
         }
     }
 }
