@@ -11,4 +11,9 @@ class InferenceConfiguration {
     PredictionService predictionService(JobService jobs, PredictProperties properties) {
         return new PredictionService(jobs, properties);
     }
+
+    @Bean
+    YoungGenerationCheck youngGenerationCheck() {
+        return new YoungGenerationCheck();
+    }
 }
