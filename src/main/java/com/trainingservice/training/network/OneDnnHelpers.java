@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #configure()} decides once per JVM, before the first network is built or restored (DL4J attaches
  * helpers when a layer is created): helpers on where they work, otherwise off with one warning saying why.
  * {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} turns them off on purpose.
+ *
+ * <p>It also runs OpenBLAS on one thread ({@link #singleThreadedBlas()}).
  */
 public final class OneDnnHelpers {
 
@@ -45,11 +47,29 @@ public final class OneDnnHelpers {
     public static synchronized Status configure() {
         if (status == null) {
             status = decide(Environment.ND4J);
+            singleThreadedBlas();
             if (status.enabled()) {
                 log.debug("oneDNN layer helpers enabled ({})", status.nativeBuild());
             }
         }
         return status;
+    }
+
+    /**
+     * OpenBLAS on one thread. Its gemms here are small (the dense layers' gradients, at most 256 x 256 by 256 x 120)
+     * and ND4J gives it a thread per core: its second thread then spins in sched_yield between calls, half a core
+     * of a 2-core machine taken from the OpenMP threads (perf: a quarter of all CPU samples of a training run).
+     * One thread: +35% examples per CPU-second, +5-20% wall (docs/performance.md). ND4J sets the count at start-up
+     * from OMP_NUM_THREADS or the core count, so OPENBLAS_NUM_THREADS alone has no effect.
+     */
+    static void singleThreadedBlas() {
+        try {
+            if ("CPU".equalsIgnoreCase(Environment.ND4J.backend())) {
+                Nd4j.factory().blas().setMaxThreads(1);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("OpenBLAS threads left as they are: {}", e.toString());
+        }
     }
 
     /** The names of the layers of {@code network} that run through a helper (oneDNN on the CPU). */
