@@ -1,7 +1,6 @@
 package com.trainingservice.training;
 
 import com.trainingservice.training.data.FashionMnist;
-import com.trainingservice.training.network.ChannelBatchNormHelper;
 import com.trainingservice.training.network.LeNetFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -132,10 +131,8 @@ public class Trainer {
 
     private static MultiLayerNetwork restore(TrainingCheckpoint checkpoint) {
         try {
-            MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(
-                    new ByteArrayInputStream(checkpoint.network()), true);
-            ChannelBatchNormHelper.install(network);
-            return network;
+            return LeNetFactory.withTrainingHelpers(ModelSerializer.restoreMultiLayerNetwork(
+                    new ByteArrayInputStream(checkpoint.network()), true));
         } catch (IOException | RuntimeException e) {
             throw new TrainingFailedException("the checkpoint after epoch " + checkpoint.epochsDone()
                     + " cannot be read: " + e.getMessage());

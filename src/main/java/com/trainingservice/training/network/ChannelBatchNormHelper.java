@@ -1,6 +1,5 @@
 package com.trainingservice.training.network;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -29,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ChannelBatchNormHelper implements BatchNormalizationHelper {
 
-    private static final Field HELPER = helperField();
+    private static final LayerHelperField HELPER = LayerHelperField.of(BatchNormalization.class);
 
     private INDArray meanCache;
     private INDArray varCache;
@@ -44,26 +43,11 @@ public final class ChannelBatchNormHelper implements BatchNormalizationHelper {
         int installed = 0;
         for (Layer layer : network.getLayers()) {
             if (layer instanceof BatchNormalization batchNorm && batchNorm.getHelper() instanceof MKLDNNBatchNormHelper
-                    && HELPER != null) {
-                try {
-                    HELPER.set(batchNorm, new ChannelBatchNormHelper());
-                    installed++;
-                } catch (IllegalAccessException e) {
-                    return installed;
-                }
+                    && HELPER.set(batchNorm, new ChannelBatchNormHelper())) {
+                installed++;
             }
         }
         return installed;
-    }
-
-    private static Field helperField() {
-        try {
-            Field field = BatchNormalization.class.getDeclaredField("helper");   // package-private in DL4J 1.0.0-M2.1
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;   // another DL4J version: its own helper stays
-        }
     }
 
     @Override

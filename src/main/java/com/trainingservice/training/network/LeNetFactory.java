@@ -79,7 +79,16 @@ public final class LeNetFactory {
     public static MultiLayerNetwork build(Variant variant, double learningRate, long seed) {
         MultiLayerNetwork network = new MultiLayerNetwork(configuration(variant, learningRate, seed));
         network.init();
+        return withTrainingHelpers(network);
+    }
+
+    /**
+     * Our helpers where DL4J attached its oneDNN ones ({@link ChannelBatchNormHelper}, {@link
+     * TrainingConvolutionHelper}), for a network that trains: one just built, or restored from a checkpoint.
+     */
+    public static MultiLayerNetwork withTrainingHelpers(MultiLayerNetwork network) {
         ChannelBatchNormHelper.install(network);
+        TrainingConvolutionHelper.install(network);
         return network;
     }
 
