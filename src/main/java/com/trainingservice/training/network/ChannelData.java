@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The elements of a c-order float or double array, read and written in place (no copy), and the per-channel
- * passes of {@link ScratchBatchNormalizationLayer} over them. Element (n, c, i) of an [N, C] or NCHW
+ * passes of {@link ScratchBatchNormalizationLayer} over them (and the element-wise ones of {@link
+ * SigmoidActivationLayer}). Element (n, c, i) of an [N, C] or NCHW
  * [N, C, H, W] array is at {@code (n * C + c) * inner + i}, inner = 1 or H * W ({@link Layout}). Sums are in
  * double whatever the element type.
  *
@@ -156,6 +157,28 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
             }
             write(offset + start, out, rowLength, scratch);
         }
+    }
+
+    /**
+     * {@code this = dy * y * (1 - y)}, element by element: the gradient through a sigmoid from its output y, with
+     * no exponential. {@code dy} and {@code y} have this one's layout; this may be {@code dy} itself.
+     */
+    void assignSigmoidGradient(Layout layout, ChannelData dy, ChannelData y) {
+        inParallel(layout, (from, to) -> {
+            int rowLength = layout.channels() * layout.inner();
+            double[] dys = new double[rowLength];
+            double[] ys = new double[rowLength];
+            float[] scratch = new float[rowLength];
+            for (int n = from; n < to; n++) {
+                int start = n * rowLength;
+                dy.read(dy.offset + start, dys, rowLength, scratch);
+                y.read(y.offset + start, ys, rowLength, scratch);
+                for (int i = 0; i < rowLength; i++) {
+                    dys[i] *= ys[i] * (1.0 - ys[i]);
+                }
+                write(offset + start, dys, rowLength, scratch);
+            }
+        });
     }
 
     /**

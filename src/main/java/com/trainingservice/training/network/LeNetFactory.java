@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -152,7 +151,7 @@ public final class LeNetFactory {
         if (normalization != null) {
             layers.layer(normalization);
         }
-        layers.layer(new ActivationLayer.Builder().name("sigmoid" + suffix).activation(Activation.SIGMOID).build());
+        layers.layer(SigmoidActivation.named("sigmoid" + suffix));
     }
 
     /** Our own batch norm with the reference's settings; nIn/nOut come from the input type. */
