@@ -182,6 +182,58 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     }
 
     /**
+     * The gradient through 2x2 pooling with stride 2 and no padding, into this [N, C, H, W] array from the input
+     * {@code x} (same layout) and the gradient {@code dy} of the [N, C, H / 2, W / 2] output. Max pooling: all of
+     * a window's gradient to its largest element, the first in row-major order on a tie (as oneDNN and libnd4j
+     * pick it); average pooling: a quarter to each. A last row or column that no window covers (odd H or W) gets 0.
+     */
+    void assignPooling2x2Gradient(Layout layout, int height, int width, ChannelData x, ChannelData dy, boolean max) {
+        int channels = layout.channels();
+        int outHeight = height / 2;
+        int outWidth = width / 2;
+        inParallel(layout, (from, to) -> {
+            int rowLength = channels * height * width;
+            int outRowLength = channels * outHeight * outWidth;
+            double[] xs = max ? new double[rowLength] : null;
+            double[] dys = new double[outRowLength];
+            double[] dxs = new double[rowLength];
+            float[] scratch = new float[rowLength];
+            for (int n = from; n < to; n++) {
+                int start = n * rowLength;
+                if (max) {
+                    x.read(x.offset + start, xs, rowLength, scratch);
+                }
+                dy.read(dy.offset + n * outRowLength, dys, outRowLength, scratch);
+                java.util.Arrays.fill(dxs, 0.0);
+                for (int c = 0; c < channels; c++) {
+                    int plane = c * height * width;
+                    int outPlane = c * outHeight * outWidth;
+                    for (int oh = 0; oh < outHeight; oh++) {
+                        for (int ow = 0; ow < outWidth; ow++) {
+                            double g = dys[outPlane + oh * outWidth + ow];
+                            int topLeft = plane + 2 * oh * width + 2 * ow;
+                            if (max) {
+                                int best = topLeft;
+                                best = xs[topLeft + 1] > xs[best] ? topLeft + 1 : best;
+                                best = xs[topLeft + width] > xs[best] ? topLeft + width : best;
+                                best = xs[topLeft + width + 1] > xs[best] ? topLeft + width + 1 : best;
+                                dxs[best] = g;
+                            } else {
+                                double quarter = g * 0.25;
+                                dxs[topLeft] = quarter;
+                                dxs[topLeft + 1] = quarter;
+                                dxs[topLeft + width] = quarter;
+                                dxs[topLeft + width + 1] = quarter;
+                            }
+                        }
+                    }
+                }
+                write(offset + start, dxs, rowLength, scratch);
+            }
+        });
+    }
+
+    /**
      * Single-pass statistics, shifted by each channel's first element K: sums of (x - K) and (x - K)^2 give the
      * mean and variance without the cancellation of sum(x^2) - sum(x)^2 / n when |mean| >> std.
      */

@@ -83,11 +83,13 @@ public final class LeNetFactory {
 
     /**
      * Our helpers where DL4J attached its oneDNN ones ({@link ChannelBatchNormHelper}, {@link
-     * TrainingConvolutionHelper}), for a network that trains: one just built, or restored from a checkpoint.
+     * TrainingConvolutionHelper}, {@link PoolingGradientHelper}), for a network that trains: one just built, or
+     * restored from a checkpoint.
      */
     public static MultiLayerNetwork withTrainingHelpers(MultiLayerNetwork network) {
         ChannelBatchNormHelper.install(network);
         TrainingConvolutionHelper.install(network);
+        PoolingGradientHelper.install(network);
         return network;
     }
 
