@@ -38,14 +38,12 @@ final class BatchNormKernels {
             mean = statistics.mean();
             var = statistics.variance();
         }
-        // one pass over the big array: x * scale + shift
+        // one pass over the big array: (x - mean) * scale + beta
         double[] scale = new double[layout.channels()];
-        double[] shift = new double[layout.channels()];
         for (int c = 0; c < scale.length; c++) {
             scale[c] = gamma[c] * (1.0 / Math.sqrt(var[c] + eps));
-            shift[c] = beta[c] - mean[c] * scale[c];
         }
-        ChannelData.of(out).assignAffine(layout, in, scale, null, null, shift);
+        ChannelData.of(out).assignAffine(layout, null, null, in, scale, mean, beta);
         ChannelData.written(out);
         return new Result(mean, var, null, null);
     }
@@ -66,8 +64,8 @@ final class BatchNormKernels {
 
         // dL/dbeta = sum(dOut), dL/dgamma = sum(dOut * x_hat) = invStd * sum(dOut * (x - mean)).
         // dx = invStd / N' * (N' * dxhat - sum(dxhat) - x_hat * sum(dxhat * x_hat)) with dxhat = gamma * dOut,
-        // i.e. dx = a * dOut + p * x + q with per-channel a = gamma * invStd, p = -a * invStd * dGamma / N',
-        // q = -p * mean - a * dBeta / N'.
+        // i.e. dx = a * dOut + p * (x - mean) + q with per-channel a = gamma * invStd,
+        // p = -a * invStd * dGamma / N', q = -a * dBeta / N'.
         double[] dGamma = new double[channels];
         double[] dBeta = statistics.gradientSum();
         double[] a = new double[channels];
@@ -78,9 +76,9 @@ final class BatchNormKernels {
             dGamma[c] = invStd * statistics.centredGradientSum(c);
             a[c] = gamma[c] * invStd;
             p[c] = -a[c] * invStd * dGamma[c] / count;
-            q[c] = -p[c] * mean[c] - a[c] * dBeta[c] / count;
+            q[c] = -a[c] * dBeta[c] / count;
         }
-        ChannelData.of(dx).assignAffine(layout, outGradient, a, in, p, q);
+        ChannelData.of(dx).assignAffine(layout, outGradient, a, in, p, mean, q);
         ChannelData.written(dx);
         return new Result(mean, var, dGamma, dBeta);
     }
