@@ -281,11 +281,16 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
                             double g = dys[outPlane + oh * outWidth + ow];
                             int topLeft = plane + 2 * oh * width + 2 * ow;
                             if (max) {
-                                int best = topLeft;
-                                best = xs[topLeft + 1] > xs[best] ? topLeft + 1 : best;
-                                best = xs[topLeft + width] > xs[best] ? topLeft + width : best;
-                                best = xs[topLeft + width + 1] > xs[best] ? topLeft + width + 1 : best;
-                                dxs[best] = g;
+                                // the first maximum of each row of the window, then of the two: selects without a
+                                // chain of dependent comparisons (the branches these become mispredict on data)
+                                double topLeftValue = xs[topLeft];
+                                double topRight = xs[topLeft + 1];
+                                double bottomLeft = xs[topLeft + width];
+                                double bottomRight = xs[topLeft + width + 1];
+                                int top = topRight > topLeftValue ? topLeft + 1 : topLeft;
+                                int bottom = bottomRight > bottomLeft ? topLeft + width + 1 : topLeft + width;
+                                boolean lower = Math.max(bottomLeft, bottomRight) > Math.max(topLeftValue, topRight);
+                                dxs[lower ? bottom : top] = g;
                             } else {
                                 double quarter = g * 0.25;
                                 dxs[topLeft] = quarter;
