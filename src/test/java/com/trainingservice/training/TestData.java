@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 import com.trainingservice.training.data.FashionMnist;
 import com.trainingservice.training.data.FashionMnistLoader;
+import org.nd4j.linalg.dataset.DataSet;
 
 /** The real Fashion-MNIST, loaded once per test JVM, and small slices of it for fast training tests. */
 public final class TestData {
@@ -28,6 +29,13 @@ public final class TestData {
     public static FashionMnist slice(int trainImages, int testImages) {
         FashionMnist data = full();
         return new FashionMnist(first(data.train(), trainImages), first(data.test(), testImages));
+    }
+
+    /** Images [first, first + count) of a split with their one-hot labels, as training gets them. */
+    public static DataSet batch(FashionMnist.Split split, int first, int count) {
+        int[] order = java.util.stream.IntStream.range(first, first + count).toArray();
+        return new DataSet(Batches.features(split, first, count),
+                Batches.oneHotLabels(split, order, 0, count, new int[count]));
     }
 
     /** Image {@code image} of a split as a grey PNG, which predict turns back into exactly its pixels. */

@@ -2,7 +2,6 @@ package com.trainingservice.training.network;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -84,14 +83,8 @@ public class ScratchBatchNormalization extends FeedForwardLayer {
             throw new IllegalStateException("ScratchBatchNormalization layer " + layerIndex
                     + ": nOut is not set (set it, or give the network an input type)");
         }
-        ScratchBatchNormalizationLayer layer = new ScratchBatchNormalizationLayer(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(paramTable);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new ScratchBatchNormalizationLayer(conf, networkDataType), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams, initializer());
     }
 
     @Override

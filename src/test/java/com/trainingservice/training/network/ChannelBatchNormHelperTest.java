@@ -74,19 +74,14 @@ class ChannelBatchNormHelperTest {
 
     @Test
     void gradientsOfDenseAndConvolutionalInputAreCorrect() {
-        DataType previous = Nd4j.dataType();
-        DataType previousFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
+        SmallNetworks.inDoublePrecision(() -> {
             for (long seed : new long[] {1, 2}) {
                 assertThat(gradientCheckWithOurKernels(SmallNetworks.dense(LeNetFactory.dl4jBatchNormalization("bn"),
                         DataType.DOUBLE, new NoOp(), seed), SmallNetworks.denseInput(10, DataType.DOUBLE, seed), seed)).isTrue();
                 assertThat(gradientCheckWithOurKernels(SmallNetworks.conv(LeNetFactory.dl4jBatchNormalization("bn"),
                         DataType.DOUBLE, new NoOp(), seed), SmallNetworks.convInput(5, DataType.DOUBLE, seed), seed)).isTrue();
             }
-        } finally {
-            Nd4j.setDefaultDataTypes(previous, previousFloating);
-        }
+        });
     }
 
     private static MultiLayerNetwork oneDnnBuilt(Variant variant) {

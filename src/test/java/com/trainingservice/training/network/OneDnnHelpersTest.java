@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.trainingservice.training.TestData;
 import com.trainingservice.training.Variant;
-import com.trainingservice.training.data.FashionMnist;
 import java.util.List;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,14 +46,9 @@ class OneDnnHelpersTest {
 
     @BeforeAll
     static void fixedBatch() {
-        FashionMnist.Split train = TestData.full().train();
-        float[] pixels = new float[BATCH * train.pixelsPerImage()];
-        train.copyImages(0, BATCH, pixels, 0);
-        features = Nd4j.create(pixels, new long[] {BATCH, train.pixelsPerImage()}, DataType.FLOAT);
-        labels = Nd4j.zeros(DataType.FLOAT, BATCH, FashionMnist.CLASS_COUNT);
-        for (int i = 0; i < BATCH; i++) {
-            labels.putScalar(i, train.label(i), 1f);
-        }
+        DataSet batch = TestData.batch(TestData.full().train(), 0, BATCH);
+        features = batch.getFeatures();
+        labels = batch.getLabels();
     }
 
     @Test

@@ -24,19 +24,14 @@ class SigmoidActivationLayerTest {
 
     @Test
     void gradientsAreCorrectOnDenseAndConvolutionalInput() {
-        DataType previous = Nd4j.dataType();
-        DataType previousFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
+        SmallNetworks.inDoublePrecision(() -> {
             for (long seed : new long[] {1, 2}) {
                 assertThat(gradientCheck(SmallNetworks.dense(SigmoidActivation.named("sigmoid"), DataType.DOUBLE,
                         new NoOp(), seed), SmallNetworks.denseInput(6, DataType.DOUBLE, seed))).isTrue();
                 assertThat(gradientCheck(SmallNetworks.conv(SigmoidActivation.named("sigmoid"), DataType.DOUBLE,
                         new NoOp(), seed), SmallNetworks.convInput(4, DataType.DOUBLE, seed))).isTrue();
             }
-        } finally {
-            Nd4j.setDefaultDataTypes(previous, previousFloating);
-        }
+        });
     }
 
     @Test

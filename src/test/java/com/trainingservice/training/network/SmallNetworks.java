@@ -29,6 +29,18 @@ final class SmallNetworks {
     private SmallNetworks() {
     }
 
+    /** Runs {@code check} with ND4J's default data types set to double (gradient checks), then restores them. */
+    static void inDoublePrecision(Runnable check) {
+        DataType previous = Nd4j.dataType();
+        DataType previousFloating = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            check.run();
+        } finally {
+            Nd4j.setDefaultDataTypes(previous, previousFloating);
+        }
+    }
+
     /** dense 4->5 (tanh), batch norm on [N, 5], softmax output 5->3. */
     static MultiLayerNetwork dense(Layer batchNorm, DataType dataType, IUpdater updater, long seed) {
         MultiLayerNetwork net = new MultiLayerNetwork(base(dataType, updater, seed)

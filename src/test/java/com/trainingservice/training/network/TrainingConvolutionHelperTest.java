@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.trainingservice.training.TestData;
 import com.trainingservice.training.Variant;
-import com.trainingservice.training.data.FashionMnist;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The conv layers' helper: which work it leaves out of a training step, and that nothing else changes. */
@@ -44,14 +41,9 @@ class TrainingConvolutionHelperTest {
 
     @BeforeAll
     static void realImages() {
-        FashionMnist.Split train = TestData.full().train();
-        float[] pixels = new float[BATCH * train.pixelsPerImage()];
-        train.copyImages(100, BATCH, pixels, 0);
-        features = Nd4j.create(pixels, new long[] {BATCH, train.pixelsPerImage()}, DataType.FLOAT);
-        labels = Nd4j.zeros(DataType.FLOAT, BATCH, FashionMnist.CLASS_COUNT);
-        for (int i = 0; i < BATCH; i++) {
-            labels.putScalar(i, train.label(100 + i), 1f);
-        }
+        DataSet batch = TestData.batch(TestData.full().train(), 100, BATCH);
+        features = batch.getFeatures();
+        labels = batch.getLabels();
     }
 
     @Test
