@@ -38,6 +38,9 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     }
 
     private static final int PARALLEL_ELEMENTS = 1 << 16;
+    private static final int SHIFT_SAMPLE = 64;
+    /** Examples whose float sums {@link Floats#floatSums} adds up before moving them into double. */
+    private static final int FLOAT_SUM_EXAMPLES = 16;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     final int offset;
@@ -307,14 +310,14 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     }
 
     /**
-     * Single-pass statistics, shifted by each channel's first element K: sums of (x - K) and (x - K)^2 give the
-     * mean and variance without the cancellation of sum(x^2) - sum(x)^2 / n when |mean| >> std.
+     * Single-pass statistics, shifted by a rough mean K of each channel ({@link #roughMean}): sums of (x - K) and
+     * (x - K)^2 give the mean and variance without the cancellation of sum(x^2) - sum(x)^2 / n when |mean| >> std.
      */
     private Statistics sums(Layout layout, ChannelData gradient) {
         int channels = layout.channels();
         double[] shift = new double[channels];
         for (int c = 0; c < channels; c++) {
-            shift[c] = get(offset + c * layout.inner());
+            shift[c] = roughMean(layout, c);
         }
         // partial sums per block of examples, added up in block order: the same result on every run
         double[][][] partial = new double[blocks(layout)][][];
@@ -345,8 +348,28 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
         return new Statistics(mean, variance, gradientSum, centred);
     }
 
+    /**
+     * The mean of up to {@value #SHIFT_SAMPLE} of channel c's elements (the first example's positions, then the next
+     * examples'): close to the batch mean, so sum((x - K)^2) does not dwarf the variance it gives.
+     */
+    private double roughMean(Layout layout, int c) {
+        int inner = layout.inner();
+        int rowLength = layout.channels() * inner;
+        double sum = 0;
+        int count = 0;
+        for (int n = 0; n < layout.examples() && count < SHIFT_SAMPLE; n++) {
+            for (int i = 0; i < inner && count < SHIFT_SAMPLE; i++, count++) {
+                sum += get(offset + n * rowLength + c * inner + i);
+            }
+        }
+        return (float) (sum / count);   // a float, so that the float passes subtract exactly this K
+    }
+
     /** {sum(x - K), sum((x - K)^2), sum(dy), sum(dy * (x - K))} per channel over examples [from, to). */
     private double[][] sums(Layout layout, int fromExample, int toExample, double[] shift, ChannelData gradient) {
+        if (this instanceof Floats floats && (gradient == null || gradient instanceof Floats)) {
+            return floats.floatSums(layout, fromExample, toExample, shift, (Floats) gradient);
+        }
         int channels = layout.channels();
         int inner = layout.inner();
         int rowLength = channels * inner;
@@ -425,6 +448,77 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     }
 
     static final class Floats extends ChannelData {
+
+        /**
+         * {@link #sums} for float arrays: element-wise float sums per position across the examples (loops the JIT
+         * vectorises; a running sum per channel is a chain of dependent additions it cannot), then per channel
+         * over the positions in double, every {@value #FLOAT_SUM_EXAMPLES} examples: a float sum of 16 values of
+         * {@code x - K}, K close to the channel's mean, stays within a few ulps.
+         */
+        private double[][] floatSums(Layout layout, int fromExample, int toExample, double[] shift, Floats gradient) {
+            int channels = layout.channels();
+            int inner = layout.inner();
+            int rowLength = channels * inner;
+            float[] shifts = new float[rowLength];
+            for (int c = 0; c < channels; c++) {
+                java.util.Arrays.fill(shifts, c * inner, (c + 1) * inner, (float) shift[c]);
+            }
+            float[] s = new float[rowLength];
+            float[] ss = new float[rowLength];
+            float[] g = gradient == null ? null : new float[rowLength];
+            float[] gd = gradient == null ? null : new float[rowLength];
+            float[] xs = new float[rowLength];
+            float[] dys = gradient == null ? null : new float[rowLength];
+            double[][] sums = new double[4][channels];
+            for (int n = fromExample; n < toExample; n++) {
+                if ((n - fromExample) % FLOAT_SUM_EXAMPLES == 0 && n > fromExample) {
+                    addPerChannel(layout, sums, s, ss, g, gd);
+                }
+                int start = n * rowLength;
+                data.get(offset + start, xs, 0, rowLength);
+                if (gradient == null) {
+                    for (int i = 0; i < rowLength; i++) {
+                        float d = xs[i] - shifts[i];
+                        s[i] += d;
+                        ss[i] += d * d;
+                    }
+                } else {
+                    gradient.data.get(gradient.offset + start, dys, 0, rowLength);
+                    for (int i = 0; i < rowLength; i++) {
+                        float d = xs[i] - shifts[i];
+                        float dy = dys[i];
+                        s[i] += d;
+                        ss[i] += d * d;
+                        g[i] += dy;
+                        gd[i] += dy * d;
+                    }
+                }
+            }
+            addPerChannel(layout, sums, s, ss, g, gd);
+            return sums;
+        }
+
+        /** Adds the float sums per position into {@code sums} per channel, in double, and zeroes them. */
+        private static void addPerChannel(Layout layout, double[][] sums, float[] s, float[] ss, float[] g,
+                                          float[] gd) {
+            int inner = layout.inner();
+            for (int c = 0; c < layout.channels(); c++) {
+                for (int i = c * inner; i < (c + 1) * inner; i++) {
+                    sums[0][c] += s[i];
+                    sums[1][c] += ss[i];
+                    if (g != null) {
+                        sums[2][c] += g[i];
+                        sums[3][c] += gd[i];
+                    }
+                }
+            }
+            java.util.Arrays.fill(s, 0f);
+            java.util.Arrays.fill(ss, 0f);
+            if (g != null) {
+                java.util.Arrays.fill(g, 0f);
+                java.util.Arrays.fill(gd, 0f);
+            }
+        }
 
         private final FloatBuffer data;
 
