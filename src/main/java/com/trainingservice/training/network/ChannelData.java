@@ -262,6 +262,11 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
         int channels = layout.channels();
         int outHeight = height / 2;
         int outWidth = width / 2;
+        if (this instanceof Floats target && x instanceof Floats xFloats && dy instanceof Floats dyFloats) {
+            inParallel(layout, (from, to) -> target.pooling2x2GradientFloats(layout, from, to, height, width,
+                    xFloats, dyFloats, max));
+            return;
+        }
         inParallel(layout, (from, to) -> {
             int rowLength = channels * height * width;
             int outRowLength = channels * outHeight * outWidth;
@@ -448,6 +453,54 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     }
 
     static final class Floats extends ChannelData {
+
+        /** {@link #assignPooling2x2Gradient} on float arrays: no conversions, which are most of its time. */
+        private void pooling2x2GradientFloats(Layout layout, int fromExample, int toExample, int height, int width,
+                                              Floats x, Floats dy, boolean max) {
+            int channels = layout.channels();
+            int outHeight = height / 2;
+            int outWidth = width / 2;
+            int rowLength = channels * height * width;
+            int outRowLength = channels * outHeight * outWidth;
+            float[] xs = max ? new float[rowLength] : null;
+            float[] dys = new float[outRowLength];
+            float[] dxs = new float[rowLength];
+            for (int n = fromExample; n < toExample; n++) {
+                int start = n * rowLength;
+                if (max) {
+                    x.data.get(x.offset + start, xs, 0, rowLength);
+                }
+                dy.data.get(dy.offset + n * outRowLength, dys, 0, outRowLength);
+                java.util.Arrays.fill(dxs, 0f);
+                for (int c = 0; c < channels; c++) {
+                    int plane = c * height * width;
+                    int outPlane = c * outHeight * outWidth;
+                    for (int oh = 0; oh < outHeight; oh++) {
+                        for (int ow = 0; ow < outWidth; ow++) {
+                            float g = dys[outPlane + oh * outWidth + ow];
+                            int topLeft = plane + 2 * oh * width + 2 * ow;
+                            if (max) {
+                                float topLeftValue = xs[topLeft];
+                                float topRight = xs[topLeft + 1];
+                                float bottomLeft = xs[topLeft + width];
+                                float bottomRight = xs[topLeft + width + 1];
+                                int top = topRight > topLeftValue ? topLeft + 1 : topLeft;
+                                int bottom = bottomRight > bottomLeft ? topLeft + width + 1 : topLeft + width;
+                                boolean lower = Math.max(bottomLeft, bottomRight) > Math.max(topLeftValue, topRight);
+                                dxs[lower ? bottom : top] = g;
+                            } else {
+                                float quarter = g * 0.25f;
+                                dxs[topLeft] = quarter;
+                                dxs[topLeft + 1] = quarter;
+                                dxs[topLeft + width] = quarter;
+                                dxs[topLeft + width + 1] = quarter;
+                            }
+                        }
+                    }
+                }
+                data.put(offset + start, dxs, 0, rowLength);
+            }
+        }
 
         /**
          * {@link #sums} for float arrays: element-wise float sums per position across the examples (loops the JIT

@@ -44,39 +44,46 @@ class PoolingGradientHelperTest {
 
     @ParameterizedTest
     @EnumSource(value = PoolingType.class, names = {"MAX", "AVG"})
-    void inputGradientsAreOneDnnsWithTiesAndAnOddSize(PoolingType type) {
+    void inputGradientsAreDl4jsWithTiesAndAnOddSize(PoolingType type) {
         for (int size : new int[] {6, 5}) {
-            MultiLayerNetwork ours = pooling(type, size);
-            MultiLayerNetwork oneDnn = pooling(type, size);
-            assertThat(oneDnn.getLayer(0).getHelper()).isInstanceOf(MKLDNNSubsamplingHelper.class);
-            assertThat(PoolingGradientHelper.install(ours)).isEqualTo(1);
-            // small integers: many windows hold their maximum twice
-            Nd4j.getRandom().setSeed(size);
-            INDArray images = Transforms.floor(Nd4j.rand(DataType.FLOAT, 8, 3, size, size).muli(4), false);
-            INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 2);
-            for (int i = 0; i < 8; i++) {
-                labels.putScalar(i, i % 2, 1f);
-            }
-
-            INDArray expected = oneDnn.calculateGradients(images, labels, null, null).getSecond();
-            INDArray actual = ours.calculateGradients(images, labels, null, null).getSecond();
-
-            assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(1e-4);
-            assertThat(Transforms.abs(actual.sub(expected)).maxNumber().doubleValue())
-                    .as("%s pooling, %dx%d", type, size, size).isLessThan(1e-7);
-            if (size == 5) {
-                // the last row and column are in no window
-                assertThat(actual.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(4),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).amaxNumber().doubleValue()).isZero();
+            for (DataType dataType : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                // in double, DL4J's oneDNN helper hands over to DL4J's own pooling, which is then the reference
+                assertGradientsAsDl4js(type, size, dataType);
             }
         }
     }
 
+    private static void assertGradientsAsDl4js(PoolingType type, int size, DataType dataType) {
+        MultiLayerNetwork ours = pooling(type, size, dataType);
+        MultiLayerNetwork dl4j = pooling(type, size, dataType);
+        assertThat(dl4j.getLayer(0).getHelper()).isInstanceOf(MKLDNNSubsamplingHelper.class);
+        assertThat(PoolingGradientHelper.install(ours)).isEqualTo(1);
+        // small integers: many windows hold their maximum twice
+        Nd4j.getRandom().setSeed(size);
+        INDArray images = Transforms.floor(Nd4j.rand(dataType, 8, 3, size, size).muli(4), false);
+        INDArray labels = Nd4j.zeros(dataType, 8, 2);
+        for (int i = 0; i < 8; i++) {
+            labels.putScalar(i, i % 2, 1f);
+        }
+
+        INDArray expected = dl4j.calculateGradients(images, labels, null, null).getSecond();
+        INDArray actual = ours.calculateGradients(images, labels, null, null).getSecond();
+
+        assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(1e-4);
+        assertThat(Transforms.abs(actual.sub(expected)).maxNumber().doubleValue())
+                .as("%s pooling, %dx%d, %s", type, size, size, dataType).isLessThan(1e-7);
+        if (size == 5) {
+            // the last row and column are in no window
+            assertThat(actual.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(4),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).amaxNumber().doubleValue()).isZero();
+        }
+    }
+
     /** 2x2 pooling with stride 2 on [N, 3, size, size], then a softmax output layer. */
-    private static MultiLayerNetwork pooling(PoolingType type, int size) {
+    private static MultiLayerNetwork pooling(PoolingType type, int size, DataType dataType) {
         MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(3).dataType(DataType.FLOAT).updater(new NoOp())
+                .seed(3).dataType(dataType).updater(new NoOp())
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
                 .layer(new SubsamplingLayer.Builder(type).kernelSize(2, 2).stride(2, 2).build())
