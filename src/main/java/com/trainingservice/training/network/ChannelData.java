@@ -253,65 +253,18 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
     }
 
     /**
-     * The gradient through 2x2 pooling with stride 2 and no padding, into this [N, C, H, W] array from the input
-     * {@code x} (same layout) and the gradient {@code dy} of the [N, C, H / 2, W / 2] output. Max pooling: all of
-     * a window's gradient to its largest element, the first in row-major order on a tie (as oneDNN and libnd4j
-     * pick it); average pooling: a quarter to each. A last row or column that no window covers (odd H or W) gets 0.
+     * The gradient through 2x2 pooling with stride 2 and no padding, into this [N, C, H, W] float array from the
+     * input {@code x} (same layout) and the gradient {@code dy} of the [N, C, H / 2, W / 2] output. Max pooling:
+     * all of a window's gradient to its largest element, the first in row-major order on a tie (as oneDNN and
+     * libnd4j pick it); average pooling: a quarter to each. A last row or column that no window covers (odd H or
+     * W) gets 0. Float arrays only (the conversions of a double path were most of its time).
      */
     void assignPooling2x2Gradient(Layout layout, int height, int width, ChannelData x, ChannelData dy, boolean max) {
-        int channels = layout.channels();
-        int outHeight = height / 2;
-        int outWidth = width / 2;
-        if (this instanceof Floats target && x instanceof Floats xFloats && dy instanceof Floats dyFloats) {
-            inParallel(layout, (from, to) -> target.pooling2x2GradientFloats(layout, from, to, height, width,
-                    xFloats, dyFloats, max));
-            return;
+        if (!(this instanceof Floats target && x instanceof Floats xFloats && dy instanceof Floats dyFloats)) {
+            throw new IllegalArgumentException("float arrays only");
         }
-        inParallel(layout, (from, to) -> {
-            int rowLength = channels * height * width;
-            int outRowLength = channels * outHeight * outWidth;
-            double[] xs = max ? new double[rowLength] : null;
-            double[] dys = new double[outRowLength];
-            double[] dxs = new double[rowLength];
-            float[] scratch = new float[rowLength];
-            for (int n = from; n < to; n++) {
-                int start = n * rowLength;
-                if (max) {
-                    x.read(x.offset + start, xs, rowLength, scratch);
-                }
-                dy.read(dy.offset + n * outRowLength, dys, outRowLength, scratch);
-                java.util.Arrays.fill(dxs, 0.0);
-                for (int c = 0; c < channels; c++) {
-                    int plane = c * height * width;
-                    int outPlane = c * outHeight * outWidth;
-                    for (int oh = 0; oh < outHeight; oh++) {
-                        for (int ow = 0; ow < outWidth; ow++) {
-                            double g = dys[outPlane + oh * outWidth + ow];
-                            int topLeft = plane + 2 * oh * width + 2 * ow;
-                            if (max) {
-                                // the first maximum of each row of the window, then of the two: selects without a
-                                // chain of dependent comparisons (the branches these become mispredict on data)
-                                double topLeftValue = xs[topLeft];
-                                double topRight = xs[topLeft + 1];
-                                double bottomLeft = xs[topLeft + width];
-                                double bottomRight = xs[topLeft + width + 1];
-                                int top = topRight > topLeftValue ? topLeft + 1 : topLeft;
-                                int bottom = bottomRight > bottomLeft ? topLeft + width + 1 : topLeft + width;
-                                boolean lower = Math.max(bottomLeft, bottomRight) > Math.max(topLeftValue, topRight);
-                                dxs[lower ? bottom : top] = g;
-                            } else {
-                                double quarter = g * 0.25;
-                                dxs[topLeft] = quarter;
-                                dxs[topLeft + 1] = quarter;
-                                dxs[topLeft + width] = quarter;
-                                dxs[topLeft + width + 1] = quarter;
-                            }
-                        }
-                    }
-                }
-                write(offset + start, dxs, rowLength, scratch);
-            }
-        });
+        inParallel(layout, (from, to) -> target.pooling2x2GradientFloats(layout, from, to, height, width,
+                xFloats, dyFloats, max));
     }
 
     /**
@@ -454,7 +407,7 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
 
     static final class Floats extends ChannelData {
 
-        /** {@link #assignPooling2x2Gradient} on float arrays: no conversions, which are most of its time. */
+        /** {@link #assignPooling2x2Gradient} over examples [fromExample, toExample). */
         private void pooling2x2GradientFloats(Layout layout, int fromExample, int toExample, int height, int width,
                                               Floats x, Floats dy, boolean max) {
             int channels = layout.channels();

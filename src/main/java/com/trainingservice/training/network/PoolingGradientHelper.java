@@ -78,7 +78,7 @@ public final class PoolingGradientHelper implements SubsamplingHelper {
                 && format == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same
                 && Arrays.equals(kernel, TWO_BY_TWO) && Arrays.equals(strides, TWO_BY_TWO)
                 && Arrays.equals(pad, new int[] {0, 0}) && Arrays.equals(dilation, new int[] {1, 1})
-                && input.rank() == 4 && (input.dataType() == DataType.FLOAT || input.dataType() == DataType.DOUBLE)
+                && input.rank() == 4 && input.dataType() == DataType.FLOAT
                 && Arrays.equals(epsilon.shape(),
                         new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2});
     }
