@@ -177,7 +177,6 @@ public final class LeNetFactory {
     }
 
     private static SubsamplingLayer pooling(String name, PoolingType type) {
-        return new SubsamplingLayer.Builder(type).name(name).kernelSize(2, 2).stride(2, 2).padding(0, 0)
-                .dataFormat(CNN2DFormat.NCHW).build();
+        return TwoByTwoPooling.of(name, type);
     }
 }

@@ -23,8 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's oneDNN helper ({@link MKLDNNSubsamplingHelper}, which this wraps for everything else). oneDNN's max
  * pooling backward first runs the forward pass again to record where each maximum was, and both passes work on
  * the plain NCHW layout oneDNN is slow with: 4 ms per step for pool1's [256, 6, 24, 24] (oneDNN's verbose log),
- * about 1 ms here ({@link ChannelData#assignPooling2x2Gradient}). The forward pass stays libnd4j's (DL4J's layer
- * never asks its helper for it).
+ * about 1 ms here ({@link ChannelData#assignPooling2x2Gradient}). DL4J's layer never asks its helper for the
+ * forward pass: {@link TwoByTwoPoolingLayer} does it.
  */
 public final class PoolingGradientHelper implements SubsamplingHelper {
 
@@ -45,7 +45,8 @@ public final class PoolingGradientHelper implements SubsamplingHelper {
     public static int install(MultiLayerNetwork network) {
         int installed = 0;
         for (Layer layer : network.getLayers()) {
-            if (layer instanceof SubsamplingLayer pooling && pooling.getClass() == SubsamplingLayer.class
+            if (layer instanceof SubsamplingLayer pooling
+                    && (pooling.getClass() == SubsamplingLayer.class || pooling instanceof TwoByTwoPoolingLayer)
                     && pooling.getHelper() instanceof MKLDNNSubsamplingHelper oneDnn
                     && HELPER.set(pooling, new PoolingGradientHelper(oneDnn))) {
                 installed++;
@@ -59,7 +60,9 @@ public final class PoolingGradientHelper implements SubsamplingHelper {
                                                      int[] pad, PoolingType poolingType,
                                                      ConvolutionMode convolutionMode, int[] dilation,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        if (!supported(input, epsilon, kernel, strides, pad, poolingType, convolutionMode, dilation, format)) {
+        if (!supported(input, kernel, strides, pad, poolingType, convolutionMode, dilation, format)
+                || !Arrays.equals(epsilon.shape(),
+                        new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2})) {
             return oneDnn.backpropGradient(input, epsilon, kernel, strides, pad, poolingType, convolutionMode,
                     dilation, format, workspaceMgr);
         }
@@ -71,16 +74,14 @@ public final class PoolingGradientHelper implements SubsamplingHelper {
         return new Pair<>(new DefaultGradient(), ChannelData.written(dx));
     }
 
-    private static boolean supported(INDArray input, INDArray epsilon, int[] kernel, int[] strides, int[] pad,
-                                     PoolingType poolingType, ConvolutionMode convolutionMode, int[] dilation,
-                                     CNN2DFormat format) {
+    /** Float NCHW max or average pooling over 2x2 windows, stride 2, no padding: what our passes compute. */
+    static boolean supported(INDArray input, int[] kernel, int[] strides, int[] pad, PoolingType poolingType,
+                             ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format) {
         return (poolingType == PoolingType.MAX || poolingType == PoolingType.AVG)
                 && format == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same
                 && Arrays.equals(kernel, TWO_BY_TWO) && Arrays.equals(strides, TWO_BY_TWO)
                 && Arrays.equals(pad, new int[] {0, 0}) && Arrays.equals(dilation, new int[] {1, 1})
-                && input.rank() == 4 && input.dataType() == DataType.FLOAT
-                && Arrays.equals(epsilon.shape(),
-                        new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2});
+                && input.rank() == 4 && input.dataType() == DataType.FLOAT;
     }
 
     @Override

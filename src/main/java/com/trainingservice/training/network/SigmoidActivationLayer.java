@@ -63,9 +63,17 @@ public class SigmoidActivationLayer extends ActivationLayer {
         return new Pair<>(new DefaultGradient(), dx);
     }
 
-    /** libnd4j's sigmoid, out of place (1.5 ms for [256, 6, 24, 24] on 2 cores; the same pass in Java 3.5 ms). */
+    /**
+     * Float arrays through {@link ChannelData#sigmoid} (vectorised: 0.45 ms for [256, 6, 24, 24] on 2 cores, against
+     * 1.5 ms for libnd4j's op); double arrays (gradient checks) through libnd4j's exact op, out of place.
+     */
     private static void sigmoid(INDArray in, INDArray out) {
-        Nd4j.exec(new Sigmoid(in, out));
+        if (in.dataType() == DataType.FLOAT && out.dataType() == DataType.FLOAT) {
+            ChannelData.of(out).assignSigmoid(BatchNormKernels.layout(out), ChannelData.of(in));
+            ChannelData.written(out);
+        } else {
+            Nd4j.exec(new Sigmoid(in, out));
+        }
     }
 
     @Override

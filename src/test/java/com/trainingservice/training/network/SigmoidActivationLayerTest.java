@@ -58,6 +58,45 @@ class SigmoidActivationLayerTest {
     }
 
     @Test
+    void theFloatSigmoidIsWithinTwoTenthsOfAMillionthOfTheExactOneAndKeepsNaN() {
+        int count = 4_000_001;
+        float[] values = new float[count + 3];
+        for (int i = 0; i < count; i++) {
+            values[i] = -40f + 80f * i / (count - 1);
+        }
+        values[count] = Float.NaN;
+        values[count + 1] = Float.NEGATIVE_INFINITY;
+        values[count + 2] = Float.POSITIVE_INFINITY;
+        float[] sigmoids = values.clone();
+
+        ChannelData.sigmoid(sigmoids);
+
+        double worst = 0;
+        for (int i = 0; i < count; i++) {
+            double exact = 1.0 / (1.0 + Math.exp(-(double) values[i]));
+            worst = Math.max(worst, Math.abs(sigmoids[i] - exact));
+            assertThat(sigmoids[i]).isBetween(0f, 1f);
+        }
+        assertThat(worst).isLessThan(2.1e-7);
+        assertThat(sigmoids[count]).isNaN();
+        assertThat(sigmoids[count + 1]).isBetween(0f, 1e-7f);
+        assertThat(sigmoids[count + 2]).isBetween(1f - 1e-7f, 1f);
+    }
+
+    @Test
+    void floatActivationsGoThroughTheVectorisedSigmoid() {
+        MultiLayerNetwork network = network(true, SigmoidActivation.named("sigmoid"));
+        INDArray preActivation = SmallNetworks.convInput(8, DataType.FLOAT, 4).mul(6);
+        float[] expected = preActivation.data().asFloat();
+        ChannelData.sigmoid(expected);
+
+        INDArray output = network.getLayer(1).activate(preActivation, true, LayerWorkspaceMgr.noWorkspaces());
+
+        assertThat(output.data().asFloat()).containsExactly(expected);
+        assertClose(output, Transforms.sigmoid(preActivation, true), 2.1e-7);
+    }
+
+    @Test
     void aBackwardPassWithoutATrainingForwardPassComputesTheOutputAgain() {
         MultiLayerNetwork network = network(false, SigmoidActivation.named("sigmoid"));
         INDArray preActivation = SmallNetworks.denseInput(8, DataType.FLOAT, 5).getColumns(0, 1, 2, 3, 0);
