@@ -47,7 +47,7 @@ public class FullyConnectedLayer extends DenseLayer {
     }
 
     /** {@code input W + b} (b may be null) into a new c-order activations array. */
-    static INDArray product(INDArray input, INDArray weights, INDArray bias, LayerWorkspaceMgr workspaceMgr) {
+    private static INDArray product(INDArray input, INDArray weights, INDArray bias, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = input.castTo(weights.dataType());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(),
                 new long[] {in.size(0), weights.size(1)}, 'c');
@@ -59,7 +59,7 @@ public class FullyConnectedLayer extends DenseLayer {
     }
 
     /** {@code delta W^T}, the gradient with respect to the input, into a new c-order array. */
-    static INDArray inputGradient(INDArray delta, INDArray weights, LayerWorkspaceMgr workspaceMgr) {
+    private static INDArray inputGradient(INDArray delta, INDArray weights, LayerWorkspaceMgr workspaceMgr) {
         INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
                 new long[] {delta.size(0), weights.size(0)}, 'c');
         Nd4j.gemm(delta, weights, inputGradient, false, true, 1.0, 0.0);

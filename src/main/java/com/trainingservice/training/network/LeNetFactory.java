@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,6 +19,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * LeNet with batch normalisation, as the reference (lenet-bn.md) specifies it, for each {@link Variant}:
@@ -133,7 +135,8 @@ public final class LeNetFactory {
         layers.layer(FullyConnected.of("dense4", 84));
         addNormalizationAndSigmoid(layers, variant, "4");
 
-        layers.layer(SoftmaxOutput.of("output", NUM_CLASSES));
+        layers.layer(new OutputLayer.Builder().name("output").nOut(NUM_CLASSES)
+                .activation(Activation.SOFTMAX).lossFunction(new LossMCXENT()).build());
 
         return layers.setInputType(InputType.convolutionalFlat(IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS))
                 .build();

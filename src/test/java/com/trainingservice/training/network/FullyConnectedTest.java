@@ -26,7 +26,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
-/** Our dense and output layers: DL4J's, computed with direct matrix products. */
+/** Our dense layer: DL4J's dense layer, computed with direct matrix products. */
 class FullyConnectedTest {
 
     private static final int IN = 12;
@@ -71,36 +71,6 @@ class FullyConnectedTest {
             dl4j.fit(new DataSet(input, labels));
         }
         assertClose(ours.params(), dl4j.params(), 1e-5);
-    }
-
-    @Test
-    void theSoftmaxOutputComputesWhatDl4jsOutputLayerComputes() {
-        MultiLayerNetwork ours = network(FullyConnected.of("dense", OUT), SoftmaxOutput.of("output", 3),
-                DataType.FLOAT);
-        MultiLayerNetwork dl4j = network(FullyConnected.of("dense", OUT), new OutputLayer.Builder().name("output")
-                .nOut(3).activation(Activation.SOFTMAX).lossFunction(new LossMCXENT()).build(), DataType.FLOAT);
-        assertThat(ours.getLayer(2)).isInstanceOf(SoftmaxOutputLayer.class);
-        assertThat(ours.params()).isEqualTo(dl4j.params());
-        Nd4j.getRandom().setSeed(6);
-        INDArray input = Nd4j.randn(DataType.FLOAT, 32, IN);
-        INDArray labels = SmallNetworks.oneHotLabels(32, DataType.FLOAT);
-
-        for (MultiLayerNetwork network : new MultiLayerNetwork[] {ours, dl4j}) {
-            network.setInput(input);
-            network.setLabels(labels);
-            network.computeGradientAndScore();
-        }
-
-        assertThat(ours.score()).isCloseTo(dl4j.score(), org.assertj.core.data.Offset.offset(1e-6));
-        assertClose(ours.gradient().gradient(), dl4j.gradient().gradient(), 1e-6);
-        assertClose(ours.output(input, false), dl4j.output(input, false), 1e-6);
-        assertClose(ours.calculateGradients(input, labels, null, null).getSecond(),
-                dl4j.calculateGradients(input, labels, null, null).getSecond(), 1e-6);
-        SmallNetworks.inDoublePrecision(() -> {
-            MultiLayerNetwork network = network(FullyConnected.of("dense", OUT), SoftmaxOutput.of("output", 3),
-                    DataType.DOUBLE);
-            assertThat(gradientCheck(network, 6)).isTrue();
-        });
     }
 
     @Test
