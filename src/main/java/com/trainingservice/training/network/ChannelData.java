@@ -36,6 +36,9 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
         }
     }
 
+    /** Whether ND4J's arrays live in host memory (the CPU backend), where these passes read them in place. */
+    static final boolean HOST_BACKEND = Nd4j.getEnvironment().isCPU();
+
     private static final int PARALLEL_ELEMENTS = 1 << 16;
     private static final int SHIFT_SAMPLE = 64;
     /** Examples whose float sums {@link Floats#floatSums} adds up before moving them into double. */

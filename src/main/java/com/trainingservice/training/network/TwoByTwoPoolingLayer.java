@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link TwoByTwoPooling}'s implementation: DL4J's pooling layer with the forward pass of float 2x2 windows in one
  * pass over the input ({@link ChannelData#assignPooling2x2}): libnd4j's op runs oneDNN on plain NCHW, 1.1 ms for
  * pool1's [256, 6, 24, 24] in a training step (oneDNN's verbose log), against 0.3 ms here. Its backward pass is
- * {@link PoolingGradientHelper}'s; anything else (double arrays in gradient checks) is DL4J's.
+ * {@link PoolingGradientHelper}'s; anything else (double arrays in gradient checks, a GPU's arrays) is DL4J's.
  */
 public class TwoByTwoPoolingLayer extends SubsamplingLayer {
 
@@ -23,7 +23,8 @@ public class TwoByTwoPoolingLayer extends SubsamplingLayer {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf = layerConf();
-        if (input.rank() != 4 || input.dataType() != DataType.FLOAT || dataType != DataType.FLOAT
+        if (!ChannelData.HOST_BACKEND || input.rank() != 4 || input.dataType() != DataType.FLOAT
+                || dataType != DataType.FLOAT
                 || !PoolingGradientHelper.supported(input, conf.getKernelSize(), conf.getStride(), conf.getPadding(),
                         conf.getPoolingType(), conf.getConvolutionMode(), conf.getDilation(),
                         conf.getCnn2dDataFormat())) {
