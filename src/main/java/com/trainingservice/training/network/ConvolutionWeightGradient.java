@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code db[o] = sum of dy[n][o]}. For the network's first layer, whose input gradient nobody needs
  * ({@link TrainingConvolutionHelper}): oneDNN has no weights-only backward pass in libnd4j, and our earlier
  * substitute, a forward convolution with examples and channels swapped, took 4.2 ms a step for conv1 with the
- * reorders around it; this takes about 1.5 ms (oneDNN's verbose log and a micro-benchmark, docs/performance.md).
+ * reorders around it; this takes 1.8-2.4 ms on 2 cores (oneDNN's verbose log and a micro-benchmark,
+ * docs/performance.md).
  *
  * <p>How: each dy plane is laid out with the input's row length W (zeros past outW), and for each kernel offset
  * (p, q) a copy of the input plane starting at {@code p * W + q}; then every (o, i, p, q) is one element-wise

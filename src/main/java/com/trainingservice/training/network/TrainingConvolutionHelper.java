@@ -41,7 +41,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       images, which {@code fit} discards ({@link MultiLayerNetwork}'s {@code computeGradientAndScore} drops
  *       layer 0's input gradient). For one input channel it was the most expensive primitive of a step: backward
  *       data on a copy of the input padded to 16 channels, 11 ms with its reorders. Here the first layer computes
- *       only the weight and bias gradients ({@link ConvolutionWeightGradient}, 1.5 ms; for a padded first layer
+ *       only the weight and bias gradients ({@link ConvolutionWeightGradient}, about 2 ms; for a padded first layer
  *       one forward convolution with examples and channels swapped, {@code dW[o][i] = sum_n x[n][i] * dy[n][o]},
  *       4 ms).</li>
  * </ol>

@@ -122,6 +122,42 @@ class TrainingConvolutionHelperTest {
         assertRelativelyClose(inputGradient, expected, 1e-5);
     }
 
+    @Test
+    void aPaddedFirstLayerGetsItsParameterGradientsThroughTheSwappedConvolution() {
+        MultiLayerNetwork ours = paddedConvolution();
+        MultiLayerNetwork oneDnn = paddedConvolution();
+        List<CountingHelper> counters = installCounting(ours);
+        assertThat(ConvolutionWeightGradient.supports(features.reshape(BATCH, 1, 28, 28),
+                org.nd4j.linalg.factory.Nd4j.create(BATCH, 4, 26, 26), new int[] {5, 5}, new int[] {1, 1})).isFalse();
+
+        for (MultiLayerNetwork network : List.of(ours, oneDnn)) {
+            network.setInput(features);
+            network.setLabels(labels);
+            network.computeGradientAndScore();
+        }
+
+        assertRelativelyClose(ours.gradient().getGradientFor("0_W"), oneDnn.gradient().getGradientFor("0_W"), 1e-5);
+        assertRelativelyClose(ours.gradient().getGradientFor("0_b"), oneDnn.gradient().getGradientFor("0_b"), 1e-5);
+        assertThat(ours.score()).isEqualTo(oneDnn.score());
+        assertThat(counters).extracting(CountingHelper::backwardCalls).containsExactly(0);   // not oneDNN's backward
+    }
+
+    /** conv 1 -> 4 channels, 5x5 with padding 1 (26x26 out), tanh, softmax output; DL4J's oneDNN helper. */
+    private static MultiLayerNetwork paddedConvolution() {
+        MultiLayerNetwork network = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(SEED).dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .updater(new org.nd4j.linalg.learning.config.NoOp()).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(5, 5).padding(1, 1).nOut(4)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .lossFunction(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT()).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(28, 28, 1))
+                .build());
+        network.init();
+        return network;
+    }
+
     private static MultiLayerNetwork oneDnnBuilt(Variant variant) {
         MultiLayerNetwork network = new MultiLayerNetwork(LeNetFactory.configuration(variant, 0.9, SEED));
         network.init();
